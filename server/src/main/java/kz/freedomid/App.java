@@ -1,0 +1,147 @@
+package kz.freedomid;
+
+import io.javalin.Javalin;
+import io.javalin.http.staticfiles.Location;
+import io.javalin.util.JavalinLogger;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Map;
+import kz.freedomid.demo.DemoRoutes;
+import kz.freedomid.demo.DemoSeed;
+import kz.freedomid.login.DevOutbox;
+import kz.freedomid.login.HttpSmsSender;
+import kz.freedomid.login.JdbiConsentStore;
+import kz.freedomid.login.JdbiOtpStore;
+import kz.freedomid.login.JdbiSessionStore;
+import kz.freedomid.login.JdbiTrackStore;
+import kz.freedomid.login.LoginFlow;
+import kz.freedomid.login.LoginRoutes;
+import kz.freedomid.login.OtpService;
+import kz.freedomid.login.PasswordLockout;
+import kz.freedomid.login.SessionService;
+import kz.freedomid.login.SmsSender;
+import kz.freedomid.oauth.PartnerApiRoutes;
+import kz.freedomid.oauth.TokenResponses;
+import kz.freedomid.partner.JdbiPartnerStore;
+import kz.freedomid.partner.PartnerService;
+import kz.freedomid.platform.ApiRequest;
+import kz.freedomid.platform.Config;
+import kz.freedomid.platform.Database;
+import kz.freedomid.platform.ErrorHandling;
+import kz.freedomid.platform.Ids;
+import kz.freedomid.platform.Json;
+import kz.freedomid.platform.RequestIds;
+import kz.freedomid.platform.Secrets;
+import kz.freedomid.platform.web.Messages;
+import kz.freedomid.platform.web.Pages;
+import kz.freedomid.platform.web.SecurityHeaders;
+import kz.freedomid.token.JdbiTokenStore;
+import kz.freedomid.token.TokenService;
+import kz.freedomid.user.JdbiUserStore;
+import kz.freedomid.user.PasswordHasher;
+import kz.freedomid.user.UserService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Builds the object graph by hand, top to bottom, and serves it. Tests build it the same way with their own clock. */
+public final class App implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(App.class);
+
+    public final Config config;
+    public final Clock clock;
+    public final Database database;
+    public final Secrets secrets;
+    public final Ids ids;
+    public final PartnerService partners;
+    public final UserService users;
+    public final TokenService tokens;
+    public final LoginFlow loginFlow;
+    public final SessionService sessions;
+    public final SmsSender sms;
+    private Javalin server;
+    private DemoSeed.DemoPartner demoPartner;
+
+    /** The domain without HTTP: what the admin command line uses. */
+    public App(Config config, Clock clock) {
+        this.config = config;
+        this.clock = clock;
+        SecureRandom random = new SecureRandom();
+        this.secrets = new Secrets(random);
+        this.ids = new Ids(clock, random);
+        this.database = Database.open(config.dbUrl(), config.dbUser(), config.dbPassword(), 16);
+        database.migrate();
+        var jdbi = database.jdbi();
+        this.partners = new PartnerService(new JdbiPartnerStore(jdbi), secrets, ids, clock);
+        this.users = new UserService(new JdbiUserStore(jdbi), PasswordHasher.owasp(random), ids, clock);
+        this.tokens = new TokenService(new JdbiTokenStore(jdbi), secrets, ids, clock, config.lifetimes());
+        this.loginFlow = new LoginFlow(new JdbiTrackStore(jdbi), new JdbiConsentStore(jdbi), partners, tokens, ids, clock,
+                config.lifetimes().loginLink());
+        this.sessions = new SessionService(new JdbiSessionStore(jdbi), secrets, ids, clock, config.lifetimes().session());
+        this.sms = "log".equals(config.smsSender()) ? new DevOutbox(clock) : new HttpSmsSender(config.smsUrl(), Json.MAPPER);
+    }
+
+    /** Starts HTTP on the configured port (0 picks a free one). */
+    public App start() {
+        Messages messages = new Messages();
+        Pages pages = new Pages(messages, config.dev(), config.https());
+        var jdbi = database.jdbi();
+        OtpService otp = new OtpService(new JdbiOtpStore(jdbi), sms, secrets, ids, clock, config.lifetimes().otp());
+        LoginRoutes login = new LoginRoutes(loginFlow, sessions, otp, users, new PasswordLockout(jdbi, clock), pages,
+                config.https());
+        PartnerApiRoutes partnerApi = new PartnerApiRoutes(partners, loginFlow, tokens, new TokenResponses(),
+                config.issuer());
+        if (config.dev()) {
+            demoPartner = DemoSeed.seed(partners, users, config.dataDir(), config.issuer());
+        }
+        JavalinLogger.startupInfo = false;
+        server = Javalin.create(c -> {
+            c.startup.showJavalinBanner = false;
+            c.startup.showOldJavalinVersionWarning = false;
+            c.startup.startupWatcherEnabled = false;
+            c.concurrency.useVirtualThreads = true;
+            c.http.maxRequestSize = ApiRequest.MAX_BODY_BYTES;
+            c.http.prefer405over404 = true;
+            c.jetty.modifyServer(s -> s.setStopTimeout(10_000));
+            c.staticFiles.add(sf -> {
+                sf.hostedPath = "/assets";
+                sf.directory = "/public/assets";
+                sf.location = Location.CLASSPATH;
+                sf.headers = Map.of("Cache-Control", "public, max-age=3600", "X-Content-Type-Options", "nosniff");
+            });
+            var routes = c.routes;
+            routes.before(ctx -> {
+                RequestIds.assign(ctx);
+                SecurityHeaders.all(ctx);
+            });
+            ErrorHandling.register(routes, (ctx, status, key) -> pages.message(ctx, status, "error.title", key));
+            routes.get("/", ctx -> ctx.redirect(config.dev() ? "/demo" : "/health/ready"));
+            routes.get("/health/live", ctx -> ctx.json("{\"status\":\"UP\"}"));
+            routes.get("/health/ready", ctx -> {
+                boolean up = database.answers();
+                ctx.status(up ? 200 : 503).json(up ? "{\"status\":\"UP\"}" : "{\"status\":\"DOWN\",\"database\":\"DOWN\"}");
+            });
+            partnerApi.register(routes);
+            login.register(routes);
+            if (config.dev()) {
+                new DevRoutes((DevOutbox) sms).register(routes);
+                new DemoRoutes(demoPartner, pages, this::port).register(routes);
+            }
+        }).start(config.port());
+        return this;
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public DemoSeed.DemoPartner demoPartner() {
+        return demoPartner;
+    }
+
+    @Override
+    public void close() {
+        if (server != null) server.stop();
+        database.close();
+        LOG.info("stopped");
+    }
+}

@@ -1,0 +1,205 @@
+package kz.freedomid.admin;
+
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Callable;
+import kz.freedomid.App;
+import kz.freedomid.demo.DemoSeed;
+import kz.freedomid.partner.Grant;
+import kz.freedomid.partner.Partner;
+import kz.freedomid.partner.PartnerService;
+import kz.freedomid.platform.Config;
+import kz.freedomid.platform.Json;
+import kz.freedomid.user.ContactTakenException;
+import kz.freedomid.user.NewUser;
+import kz.freedomid.user.User;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code freedom-id serve | partner … | user …}. Admin commands work on the same database while the server runs. */
+@Command(name = "freedom-id", mixinStandardHelpOptions = true, version = "Freedom ID server 0.1",
+        description = "Freedom ID identity provider.",
+        subcommands = {Cli.Serve.class, Cli.PartnerCommands.class, Cli.UserCommands.class})
+public final class Cli {
+    static final int BAD_INPUT = 2;
+
+    public static int run(String[] args) {
+        CommandLine cli = new CommandLine(new Cli());
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (e instanceof Config.BadSettingException || e instanceof IllegalArgumentException
+                    || e instanceof ContactTakenException) {
+                cmd.getErr().println(e instanceof ContactTakenException ? "Phone or email already belongs to another user."
+                        : e.getMessage());
+                return BAD_INPUT;
+            }
+            throw e;
+        });
+        return cli.execute(args);
+    }
+
+    static App domain() {
+        return new App(Config.fromEnvironment(), Clock.systemUTC());
+    }
+
+    @Command(name = "serve", description = "Start the server (configuration from FREEDOM_ID_* environment variables).")
+    static final class Serve implements Callable<Integer> {
+        @Override
+        public Integer call() throws InterruptedException {
+            Config config = Config.fromEnvironment();
+            App app = new App(config, Clock.systemUTC()).start();
+            CountDownLatch stopped = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                app.close();
+                stopped.countDown();
+            }, "shutdown"));
+            PrintWriter out = new PrintWriter(System.out, true);
+            out.printf("Freedom ID is listening on %s (port %d), database %s%s%n", config.issuer(), app.port(),
+                    config.dbUrl().startsWith("jdbc:h2:") ? "H2 in " + config.dataDir() : "PostgreSQL",
+                    config.dev() ? ", development mode" : "");
+            DemoSeed.DemoPartner demo = app.demoPartner();
+            if (demo != null) {
+                out.printf("Demo partner: open %s/demo  (client_id %s; its secret is in %s)%n", config.issuer(),
+                        demo.clientId(), config.dataDir().resolve("demo-partner.properties"));
+                out.printf("Demo user:    phone %s, password %s (or an SMS code from %s/dev/outbox)%n",
+                        DemoSeed.DEMO_PHONE, DemoSeed.DEMO_PASSWORD, config.issuer());
+            }
+            stopped.await();
+            return 0;
+        }
+    }
+
+    @Command(name = "partner", description = "Register and manage partners.",
+            subcommands = {PartnerCreate.class, PartnerList.class, PartnerRotateSecret.class})
+    static final class PartnerCommands {}
+
+    @Command(name = "create", description = "Register a partner; prints its client_id and client_secret (shown once).")
+    static final class PartnerCreate implements Callable<Integer> {
+        @Option(names = "--name", required = true) String name;
+        @Option(names = "--redirect-uri", required = true, description = "Exact redirect URI; repeat for several.")
+        List<String> redirectUris;
+        @Option(names = "--grants", required = true, split = ",", description = "Comma-separated grants, e.g. read.firstname,read.phone")
+        List<String> grants;
+        @Option(names = "--revoke-uri", description = "Default URL for revoke callbacks.") String revokeUri;
+        @Option(names = "--json", description = "Print one JSON object on one line.") boolean json;
+        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            Set<Grant> parsed = EnumSet.noneOf(Grant.class);
+            for (String g : grants) {
+                parsed.add(Grant.parse(g.trim()).orElseThrow(() -> new IllegalArgumentException(
+                        "Unknown grant '" + g + "'. Known grants: " + Arrays.stream(Grant.values()).map(Grant::wireName).toList())));
+            }
+            try (App app = domain()) {
+                var registered = app.partners.register(new PartnerService.NewPartner(name, redirectUris, parsed, revokeUri));
+                String clientId = registered.partner().clientId().toString();
+                if (json) {
+                    Map<String, Object> out = new LinkedHashMap<>();
+                    out.put("client_id", clientId);
+                    out.put("client_secret", registered.clientSecret());
+                    spec.commandLine().getOut().println(Json.write(out));
+                } else {
+                    spec.commandLine().getOut().printf("client_id:     %s%nclient_secret: %s%nKeep the secret safe: it is shown only once.%n",
+                            clientId, registered.clientSecret());
+                }
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "list", description = "List partners.")
+    static final class PartnerList implements Callable<Integer> {
+        @Option(names = "--json", description = "Print a JSON array.") boolean json;
+        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            try (App app = domain()) {
+                List<Partner> partners = app.partners.list();
+                PrintWriter out = spec.commandLine().getOut();
+                if (json) {
+                    out.println(Json.write(partners.stream().map(p -> {
+                        Map<String, Object> row = new LinkedHashMap<>();
+                        row.put("client_id", p.clientId().toString());
+                        row.put("name", p.name());
+                        row.put("redirect_uris", p.redirectUris());
+                        row.put("grants", p.grants().stream().map(Grant::wireName).toList());
+                        row.put("revoke_uri", p.revokeUri());
+                        row.put("status", p.active() ? "active" : "disabled");
+                        return row;
+                    }).toList()));
+                } else {
+                    for (Partner p : partners) {
+                        out.printf("%s  %-30s  %s  %s%n", p.clientId(), p.name(), String.join(" ", p.redirectUris()),
+                                Grant.join(p.grants()));
+                    }
+                    if (partners.isEmpty()) out.println("No partners yet: ./freedom-id partner create --help");
+                }
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "rotate-secret", description = "Issue a new client_secret; the old one stops working at once.")
+    static final class PartnerRotateSecret implements Callable<Integer> {
+        @Parameters(paramLabel = "CLIENT_ID") String clientId;
+        @Option(names = "--json", description = "Print one JSON object on one line.") boolean json;
+        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            UUID id = PartnerService.parseUuid(clientId)
+                    .orElseThrow(() -> new IllegalArgumentException("CLIENT_ID must be a UUID"));
+            try (App app = domain()) {
+                var secret = app.partners.rotateSecret(id);
+                if (secret.isEmpty()) {
+                    spec.commandLine().getErr().println("No partner with client_id " + clientId);
+                    return 1;
+                }
+                if (json) {
+                    spec.commandLine().getOut().println(Json.write(Map.of("client_id", clientId, "client_secret", secret.get())));
+                } else {
+                    spec.commandLine().getOut().printf("client_id:     %s%nclient_secret: %s%n", clientId, secret.get());
+                }
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "user", description = "Manage users.", subcommands = {UserCreate.class})
+    static final class UserCommands {}
+
+    @Command(name = "create", description = "Create a user; prints the new freedom_id.")
+    static final class UserCreate implements Callable<Integer> {
+        @Option(names = "--phone", required = true, description = "+ and 10 to 15 digits") String phone;
+        @Option(names = "--firstname") String firstname;
+        @Option(names = "--lastname") String lastname;
+        @Option(names = "--email") String email;
+        @Option(names = "--password", description = "Lets the user sign in with phone + password.") String password;
+        @Option(names = "--json", description = "Print one JSON object on one line.") boolean json;
+        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            try (App app = domain()) {
+                User user = app.users.create(new NewUser(phone, email, firstname, lastname, password, false, null));
+                if (json) {
+                    spec.commandLine().getOut().println(Json.write(Map.of("freedom_id", user.id().toString())));
+                } else {
+                    spec.commandLine().getOut().printf("freedom_id: %s%n", user.id());
+                }
+            }
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,12 @@
+package kz.freedomid.login;
+
+import java.time.Instant;
+import java.util.Set;
+import java.util.UUID;
+import kz.freedomid.partner.Grant;
+
+public interface ConsentStore {
+    Set<Grant> granted(UUID userId, UUID clientId);
+
+    void save(UUID userId, UUID clientId, Set<Grant> grants, Instant now);
+}

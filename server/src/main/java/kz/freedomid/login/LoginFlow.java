@@ -1,0 +1,108 @@
+package kz.freedomid.login;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import kz.freedomid.partner.Grant;
+import kz.freedomid.partner.Partner;
+import kz.freedomid.partner.PartnerService;
+import kz.freedomid.platform.FreedomError;
+import kz.freedomid.platform.Ids;
+import kz.freedomid.platform.Redirects;
+import kz.freedomid.token.TokenService;
+
+/**
+ * The life of a login link (contract 3.1, 3.2): created for a partner, opened by the browser, and finished exactly once
+ * with a code, a decline or an expiry, each returned to the partner as a redirect.
+ */
+public final class LoginFlow {
+    public record Link(UUID trackId, Instant expiresAt) {}
+
+    public sealed interface TrackState {
+        record Open(LoginTrack track, Partner partner) implements TrackState {}
+
+        record Expired(LoginTrack track, Partner partner) implements TrackState {}
+
+        record Finished() implements TrackState {}
+
+        record Unknown() implements TrackState {}
+    }
+
+    private final TrackStore tracks;
+    private final ConsentStore consents;
+    private final PartnerService partners;
+    private final TokenService tokens;
+    private final Ids ids;
+    private final Clock clock;
+    private final Duration linkLifetime;
+
+    public LoginFlow(TrackStore tracks, ConsentStore consents, PartnerService partners, TokenService tokens, Ids ids,
+                     Clock clock, Duration linkLifetime) {
+        this.tracks = tracks;
+        this.consents = consents;
+        this.partners = partners;
+        this.tokens = tokens;
+        this.ids = ids;
+        this.clock = clock;
+        this.linkLifetime = linkLifetime;
+    }
+
+    public Link createLink(Partner partner, String redirectUri, Set<Grant> grants, String state) {
+        Instant now = clock.instant();
+        LoginTrack track = new LoginTrack(ids.random(), partner.clientId(), redirectUri, grants, state, now,
+                now.plus(linkLifetime), null);
+        tracks.insert(track);
+        return new Link(track.id(), track.expiresAt());
+    }
+
+    public TrackState open(String rawTrackId) {
+        Optional<LoginTrack> found = PartnerService.parseUuid(rawTrackId).flatMap(tracks::find);
+        if (found.isEmpty()) return new TrackState.Unknown();
+        LoginTrack track = found.get();
+        if (track.finishedAt() != null) return new TrackState.Finished();
+        Optional<Partner> partner = partners.find(track.clientId()).filter(Partner::active);
+        if (partner.isEmpty()) return new TrackState.Unknown();
+        if (track.expiredAt(clock.instant())) return new TrackState.Expired(track, partner.get());
+        return new TrackState.Open(track, partner.get());
+    }
+
+    /** True when the user already consented to at least these grants for this partner (remembered consent). */
+    public boolean consentRemembered(UUID userId, LoginTrack track) {
+        return consents.granted(userId, track.clientId()).containsAll(track.grants());
+    }
+
+    /** Issues the code and returns the partner redirect; empty when the track was already finished. */
+    public Optional<String> approve(LoginTrack track, Partner partner, WebSession session) {
+        if (!tracks.finish(track.id(), clock.instant())) return Optional.empty();
+        Set<Grant> remembered = new java.util.HashSet<>(consents.granted(session.userId(), partner.clientId()));
+        remembered.addAll(track.grants());
+        consents.save(session.userId(), partner.clientId(), remembered, clock.instant());
+        String code = tokens.issueCode(new TokenService.CodeRequest(partner, session.userId(), session.id(),
+                track.grants(), track.redirectUri(), session.authTime(), session.amr()));
+        return Optional.of(redirect(track, Map.of("authorization_code", code)));
+    }
+
+    public Optional<String> deny(LoginTrack track) {
+        return finishWithError(track, FreedomError.USER_DECLINED);
+    }
+
+    public Optional<String> expired(LoginTrack track) {
+        return finishWithError(track, FreedomError.LOGIN_LINK_EXPIRED);
+    }
+
+    private Optional<String> finishWithError(LoginTrack track, FreedomError error) {
+        if (!tracks.finish(track.id(), clock.instant())) return Optional.empty();
+        return Optional.of(redirect(track, Map.of("error_code", String.valueOf(error.code()))));
+    }
+
+    private static String redirect(LoginTrack track, Map<String, String> params) {
+        Map<String, String> all = new LinkedHashMap<>(params);
+        if (track.state() != null) all.put("state", track.state());
+        return Redirects.withParams(track.redirectUri(), all);
+    }
+}

@@ -1,0 +1,74 @@
+package kz.freedomid.login;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+import kz.freedomid.platform.Ids;
+import kz.freedomid.platform.Secrets;
+
+/**
+ * SMS one-time codes (contract 5): 6 digits, 5 minutes, 5 attempts, a new code after 60 s, at most 5 per phone an hour.
+ */
+public final class OtpService {
+    public static final int MAX_ATTEMPTS = 5;
+    public static final int MAX_PER_HOUR = 5;
+    public static final Duration RESEND_AFTER = Duration.ofSeconds(60);
+
+    public sealed interface SendResult {
+        record Sent() implements SendResult {}
+
+        record TooSoon(long secondsLeft) implements SendResult {}
+
+        record HourlyLimit() implements SendResult {}
+    }
+
+    public enum VerifyResult { VERIFIED, WRONG_CODE, NO_ATTEMPTS_LEFT, EXPIRED }
+
+    private final OtpStore store;
+    private final SmsSender sms;
+    private final Secrets secrets;
+    private final Ids ids;
+    private final Clock clock;
+    private final Duration lifetime;
+
+    public OtpService(OtpStore store, SmsSender sms, Secrets secrets, Ids ids, Clock clock, Duration lifetime) {
+        this.store = store;
+        this.sms = sms;
+        this.secrets = secrets;
+        this.ids = ids;
+        this.clock = clock;
+        this.lifetime = lifetime;
+    }
+
+    public SendResult send(UUID sessionId, String phone, String text) {
+        Instant now = clock.instant();
+        OtpStore.SentSummary recent = store.sentSince(phone, now.minus(Duration.ofHours(1)));
+        if (recent.latest() != null && recent.latest().plus(RESEND_AFTER).isAfter(now)) {
+            return new SendResult.TooSoon(Duration.between(now, recent.latest().plus(RESEND_AFTER)).toSeconds() + 1);
+        }
+        if (recent.count() >= MAX_PER_HOUR) return new SendResult.HourlyLimit();
+        String code = secrets.digits(6);
+        UUID id = ids.random();
+        store.insert(new OtpStore.Challenge(id, sessionId, phone, hash(id, code), 0, now, now.plus(lifetime)));
+        sms.send(new SmsSender.Message(phone, text.replace("{code}", code), code));
+        return new SendResult.Sent();
+    }
+
+    public VerifyResult verify(UUID sessionId, String phone, String code) {
+        Instant now = clock.instant();
+        var challenge = store.latestOpen(sessionId, phone);
+        if (challenge.isEmpty() || !challenge.get().expiresAt().isAfter(now)) return VerifyResult.EXPIRED;
+        OtpStore.Challenge c = challenge.get();
+        if (!store.recordAttempt(c.id(), MAX_ATTEMPTS)) return VerifyResult.NO_ATTEMPTS_LEFT;
+        String presented = code == null ? "" : code.strip();
+        if (!Secrets.constantTimeEquals(c.codeHash(), hash(c.id(), presented))) {
+            return c.attempts() + 1 >= MAX_ATTEMPTS ? VerifyResult.NO_ATTEMPTS_LEFT : VerifyResult.WRONG_CODE;
+        }
+        return store.markVerified(c.id(), now) ? VerifyResult.VERIFIED : VerifyResult.EXPIRED;
+    }
+
+    private static String hash(UUID challengeId, String code) {
+        return Secrets.sha256(challengeId + ":" + code);
+    }
+}

@@ -1,0 +1,144 @@
+package kz.freedomid.oauth;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import kz.freedomid.login.LoginFlow;
+import kz.freedomid.partner.Partner;
+import kz.freedomid.partner.PartnerService;
+import kz.freedomid.platform.ApiRequest;
+import kz.freedomid.platform.FieldErrors;
+import kz.freedomid.platform.FreedomError;
+import kz.freedomid.platform.FreedomException;
+import kz.freedomid.platform.Json;
+import kz.freedomid.token.AccessGrant;
+import kz.freedomid.token.IssuedTokens;
+import kz.freedomid.token.TokenOutcome;
+import kz.freedomid.token.TokenService;
+
+/** The Freedom ID partner API (contract section 3.1–3.5). Each handler parses, calls one service, renders. */
+public final class PartnerApiRoutes {
+    private final PartnerService partners;
+    private final LoginFlow loginFlow;
+    private final TokenService tokens;
+    private final TokenResponses responses;
+    private final String issuer;
+
+    public PartnerApiRoutes(PartnerService partners, LoginFlow loginFlow, TokenService tokens, TokenResponses responses,
+                            String issuer) {
+        this.partners = partners;
+        this.loginFlow = loginFlow;
+        this.tokens = tokens;
+        this.responses = responses;
+        this.issuer = issuer;
+    }
+
+    public void register(RoutesConfig routes) {
+        routes.post("/api/v1/oauth/authorize", this::authorize);
+        routes.post("/api/v1/oauth/token", this::exchange);
+        routes.patch("/api/v1/oauth/token", this::refresh);
+        routes.get("/api/v1/oauth/user", this::userInfo);
+        routes.get("/api/v1/errors", this::errors);
+    }
+
+    /** 3.1: a single-use login link for the partner's user. */
+    private void authorize(Context ctx) {
+        Partner partner = authenticate(ctx);
+        AuthorizeRequest request = AuthorizeRequest.parse(ApiRequest.jsonObject(ctx), partner);
+        LoginFlow.Link link = loginFlow.createLink(partner, request.redirectUri(), request.grants(), request.state());
+        json(ctx, 200, Map.of("redirect_uri",
+                issuer + "/login?track_id=" + link.trackId() + "&expire_at=" + link.expiresAt().getEpochSecond()));
+    }
+
+    /** 3.3: authorization code → token pair. */
+    private void exchange(Context ctx) {
+        Partner partner = authenticate(ctx);
+        ObjectNode body = ApiRequest.jsonObject(ctx);
+        FieldErrors errors = new FieldErrors();
+        String code = requiredString(body, "authorization_code", errors);
+        String revokeUri = optionalString(body, "revoke_uri", errors);
+        if (revokeUri != null && !CallbackUrls.isAllowed(revokeUri)) {
+            errors.add("revoke_uri", "The revoke_uri must be a valid https URL.");
+        }
+        errors.throwIfAny();
+        TokenOutcome outcome = tokens.exchangeCode(partner, code, null, revokeUri);
+        if (outcome instanceof TokenOutcome.Rejected rejected) {
+            throw new FreedomException(FreedomError.INVALID_AUTHORIZATION_CODE, "code rejected: " + rejected.reason());
+        }
+        json(ctx, 200, responses.pair(((TokenOutcome.Issued) outcome).tokens()));
+    }
+
+    /** 3.4: refresh token (as Bearer) → new pair; the old pair dies at once. */
+    private void refresh(Context ctx) {
+        ApiRequest.requireNoBody(ctx);
+        String refreshToken = ApiRequest.bearer(ctx);
+        if (refreshToken == null) {
+            throw new FreedomException(FreedomError.INVALID_REFRESH_TOKEN, "missing Bearer refresh token");
+        }
+        TokenOutcome outcome = tokens.refresh(null, refreshToken);
+        if (outcome instanceof TokenOutcome.Rejected rejected) {
+            throw new FreedomException(rejected.reason() == TokenOutcome.Reason.REUSED
+                    ? FreedomError.REFRESH_TOKEN_REUSED : FreedomError.INVALID_REFRESH_TOKEN,
+                    "refresh rejected: " + rejected.reason());
+        }
+        IssuedTokens issued = ((TokenOutcome.Issued) outcome).tokens();
+        json(ctx, 200, responses.pair(issued));
+    }
+
+    /** 3.5: the user's current data, only the consented fields. */
+    private void userInfo(Context ctx) {
+        ApiRequest.requireNoBody(ctx);
+        AccessGrant grant = tokens.findAccess(ApiRequest.bearer(ctx))
+                .orElseThrow(() -> new FreedomException(FreedomError.INVALID_ACCESS_TOKEN, "access token not valid"));
+        json(ctx, 200, UserInfo.of(grant.user(), grant.grants()));
+    }
+
+    private void errors(Context ctx) {
+        List<Map<String, Object>> table = Arrays.stream(FreedomError.values()).map(e -> {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("code", e.code());
+            row.put("http_status", e.httpStatus() == 0 ? null : e.httpStatus());
+            row.put("message", e.message());
+            return row;
+        }).toList();
+        json(ctx, 200, Map.of("errors", table));
+    }
+
+    private Partner authenticate(Context ctx) {
+        ApiRequest.ClientCredentials credentials = ApiRequest.basic(ctx);
+        return partners.authenticate(credentials.clientId(), credentials.secret());
+    }
+
+    private static String requiredString(ObjectNode body, String field, FieldErrors errors) {
+        JsonNode node = body.get(field);
+        if (node == null || node.isNull() || (node.isTextual() && node.asText().isEmpty())) {
+            errors.add(field, "The " + field + " field is required.");
+            return null;
+        }
+        if (!node.isTextual()) {
+            errors.add(field, "The " + field + " must be a string.");
+            return null;
+        }
+        return node.asText();
+    }
+
+    private static String optionalString(ObjectNode body, String field, FieldErrors errors) {
+        JsonNode node = body.get(field);
+        if (node == null || node.isNull()) return null;
+        if (!node.isTextual()) {
+            errors.add(field, "The " + field + " must be a string.");
+            return null;
+        }
+        return node.asText().isEmpty() ? null : node.asText();
+    }
+
+    static void json(Context ctx, int status, Object body) {
+        ctx.status(status).contentType("application/json; charset=utf-8").header("Cache-Control", "no-store")
+                .result(Json.write(body));
+    }
+}

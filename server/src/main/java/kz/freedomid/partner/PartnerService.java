@@ -1,0 +1,131 @@
+package kz.freedomid.partner;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import kz.freedomid.platform.FreedomError;
+import kz.freedomid.platform.FreedomException;
+import kz.freedomid.platform.Ids;
+import kz.freedomid.platform.Secrets;
+
+/** Registers partners and authenticates them by client credentials. */
+public final class PartnerService {
+    /** 64 characters of [A-Za-z0-9]: about 380 bits, so a fast hash at rest is safe (style 4). */
+    static final int SECRET_LENGTH = 64;
+    private static final String UNKNOWN_CLIENT_HASH = Secrets.sha256("no such client");
+
+    public record NewPartner(String name, List<String> redirectUris, Set<Grant> grants, String revokeUri) {}
+
+    public record Registered(Partner partner, String clientSecret) {}
+
+    private final PartnerStore store;
+    private final Secrets secrets;
+    private final Ids ids;
+    private final Clock clock;
+
+    public PartnerService(PartnerStore store, Secrets secrets, Ids ids, Clock clock) {
+        this.store = store;
+        this.secrets = secrets;
+        this.ids = ids;
+        this.clock = clock;
+    }
+
+    public Registered register(NewPartner request) {
+        return register(request, ids.random(), secrets.alphanumeric(SECRET_LENGTH));
+    }
+
+    /** Registers with a fixed id and secret; used to seed the development demo partner. */
+    public Registered register(NewPartner request, UUID clientId, String secret) {
+        validate(request);
+        Partner partner = new Partner(clientId, request.name().strip(), Secrets.sha256(secret),
+                List.copyOf(new LinkedHashSet<>(request.redirectUris())), Set.copyOf(request.grants()),
+                request.revokeUri(), null, null, true, clock.instant());
+        store.insert(partner);
+        return new Registered(partner, secret);
+    }
+
+    public List<Partner> list() {
+        return store.list();
+    }
+
+    public Optional<Partner> find(UUID clientId) {
+        return store.find(clientId);
+    }
+
+    /** Issues a new secret; the old one stops working at once. */
+    public Optional<String> rotateSecret(UUID clientId) {
+        String secret = secrets.alphanumeric(SECRET_LENGTH);
+        return store.replaceSecret(clientId, Secrets.sha256(secret), clock.instant()) ? Optional.of(secret) : Optional.empty();
+    }
+
+    /** Client authentication; any failure is the same 100001 so nothing tells which part was wrong. */
+    public Partner authenticate(String clientId, String secret) {
+        Optional<Partner> partner = parseUuid(clientId).flatMap(store::find);
+        String expected = partner.map(Partner::secretHash).orElse(UNKNOWN_CLIENT_HASH);
+        boolean secretMatches = Secrets.constantTimeEquals(expected, Secrets.sha256(secret == null ? "" : secret));
+        if (partner.isEmpty() || !secretMatches || !partner.get().active()) {
+            throw new FreedomException(FreedomError.INVALID_CLIENT, "client authentication failed for " + clientId);
+        }
+        return partner.get();
+    }
+
+    public static Optional<UUID> parseUuid(String raw) {
+        if (raw == null || raw.length() != 36) return Optional.empty();
+        try {
+            return Optional.of(UUID.fromString(raw));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static void validate(NewPartner request) {
+        List<String> problems = new ArrayList<>();
+        if (request.name() == null || request.name().isBlank() || request.name().length() > 200) {
+            problems.add("name must be 1 to 200 characters");
+        }
+        if (request.redirectUris() == null || request.redirectUris().isEmpty()) {
+            problems.add("at least one redirect URI is required");
+        } else {
+            for (String uri : request.redirectUris()) {
+                if (!isValidRedirectUri(uri)) problems.add("invalid redirect URI: " + uri);
+            }
+        }
+        if (request.grants() == null || request.grants().isEmpty()) {
+            problems.add("at least one grant is required");
+        }
+        if (request.revokeUri() != null && !isHttpUrl(request.revokeUri())) {
+            problems.add("invalid revoke URI: " + request.revokeUri());
+        }
+        if (!problems.isEmpty()) throw new IllegalArgumentException(String.join("; ", problems));
+    }
+
+    /** Absolute URI without a fragment (RFC 6749 §3.1.2); http(s) or an app's private scheme. */
+    static boolean isValidRedirectUri(String raw) {
+        if (raw == null || raw.length() > 2000) return false;
+        try {
+            URI uri = new URI(raw);
+            return uri.isAbsolute() && uri.getRawFragment() == null
+                    && (!uri.getScheme().startsWith("http") || uri.getHost() != null);
+        } catch (URISyntaxException e) {
+            return false;
+        }
+    }
+
+    public static boolean isHttpUrl(String raw) {
+        if (raw == null || raw.length() > 2000) return false;
+        try {
+            URI uri = new URI(raw);
+            return ("https".equals(uri.getScheme()) || "http".equals(uri.getScheme())) && uri.getHost() != null
+                    && uri.getRawFragment() == null;
+        } catch (URISyntaxException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,126 @@
+package kz.freedomid.platform;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Server settings, read once from the environment. A bad value stops start-up with one line naming it.
+ */
+public record Config(
+        int port,
+        String issuer,
+        String dbUrl,
+        String dbUser,
+        String dbPassword,
+        Path dataDir,
+        boolean dev,
+        String smsSender,
+        URI smsUrl,
+        Lifetimes lifetimes) {
+
+    public record Lifetimes(Duration access, Duration refresh, Duration loginLink, Duration authCode,
+                            Duration idToken, Duration session, Duration otp) {
+        public static Lifetimes defaults() {
+            return new Lifetimes(Duration.ofDays(7), Duration.ofDays(30), Duration.ofMinutes(15),
+                    Duration.ofMinutes(5), Duration.ofHours(1), Duration.ofHours(12), Duration.ofMinutes(5));
+        }
+    }
+
+    public static final class BadSettingException extends RuntimeException {
+        public BadSettingException(String name, String problem) {
+            super("Bad setting " + name + ": " + problem);
+        }
+    }
+
+    public static Config fromEnvironment() {
+        return from(System.getenv());
+    }
+
+    public static Config from(Map<String, String> env) {
+        int port = intSetting(env, "FREEDOM_ID_PORT", 8080, 0, 65535);
+        String issuer = env.getOrDefault("FREEDOM_ID_ISSUER", "http://localhost:" + (port == 0 ? 8080 : port));
+        issuer = validIssuer(issuer);
+        Path dataDir = Path.of(env.getOrDefault("FREEDOM_ID_DATA_DIR", "data")).toAbsolutePath().normalize();
+        String dbUrl = env.get("FREEDOM_ID_DB_URL");
+        if (dbUrl == null || dbUrl.isBlank()) {
+            dbUrl = "jdbc:h2:file:" + dataDir.resolve("freedom-id") + ";AUTO_SERVER=TRUE";
+        } else if (!dbUrl.startsWith("jdbc:postgresql:") && !dbUrl.startsWith("jdbc:h2:")) {
+            throw new BadSettingException("FREEDOM_ID_DB_URL", "expected a jdbc:postgresql:// or jdbc:h2: URL");
+        }
+        boolean dev = boolSetting(env, "FREEDOM_ID_DEV", true);
+        String sms = env.getOrDefault("FREEDOM_ID_SMS_SENDER", dev ? "log" : "http").toLowerCase(Locale.ROOT);
+        URI smsUrl = null;
+        switch (sms) {
+            case "log" -> {
+                if (!dev) throw new BadSettingException("FREEDOM_ID_SMS_SENDER", "'log' is for development mode only; use 'http'");
+            }
+            case "http" -> {
+                String raw = env.get("FREEDOM_ID_SMS_URL");
+                if (raw == null || raw.isBlank()) {
+                    throw new BadSettingException("FREEDOM_ID_SMS_URL", "required when the SMS sender is 'http'");
+                }
+                smsUrl = httpUri("FREEDOM_ID_SMS_URL", raw);
+            }
+            default -> throw new BadSettingException("FREEDOM_ID_SMS_SENDER", "expected 'log' or 'http', got '" + sms + "'");
+        }
+        return new Config(port, issuer, dbUrl, env.getOrDefault("FREEDOM_ID_DB_USER", dbUrl.startsWith("jdbc:h2:") ? "sa" : ""),
+                env.getOrDefault("FREEDOM_ID_DB_PASSWORD", ""), dataDir, dev, sms, smsUrl, Lifetimes.defaults());
+    }
+
+    public boolean https() {
+        return issuer.startsWith("https://");
+    }
+
+    public Config withPort(int newPort) {
+        return new Config(newPort, issuer, dbUrl, dbUser, dbPassword, dataDir, dev, smsSender, smsUrl, lifetimes);
+    }
+
+    public Config withIssuer(String newIssuer) {
+        return new Config(port, newIssuer, dbUrl, dbUser, dbPassword, dataDir, dev, smsSender, smsUrl, lifetimes);
+    }
+
+    private static String validIssuer(String raw) {
+        URI uri = httpUri("FREEDOM_ID_ISSUER", raw);
+        if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
+            throw new BadSettingException("FREEDOM_ID_ISSUER", "must not have a query or fragment");
+        }
+        return raw.endsWith("/") ? raw.substring(0, raw.length() - 1) : raw;
+    }
+
+    private static URI httpUri(String name, String raw) {
+        try {
+            URI uri = new URI(raw);
+            if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+                throw new BadSettingException(name, "expected an http:// or https:// URL, got '" + raw + "'");
+            }
+            return uri;
+        } catch (java.net.URISyntaxException e) {
+            throw new BadSettingException(name, "not a valid URL: '" + raw + "'");
+        }
+    }
+
+    private static int intSetting(Map<String, String> env, String name, int fallback, int min, int max) {
+        String raw = env.get(name);
+        if (raw == null || raw.isBlank()) return fallback;
+        try {
+            int value = Integer.parseInt(raw.trim());
+            if (value < min || value > max) throw new BadSettingException(name, "must be between " + min + " and " + max);
+            return value;
+        } catch (NumberFormatException e) {
+            throw new BadSettingException(name, "expected a number, got '" + raw + "'");
+        }
+    }
+
+    private static boolean boolSetting(Map<String, String> env, String name, boolean fallback) {
+        String raw = env.get(name);
+        if (raw == null || raw.isBlank()) return fallback;
+        return switch (raw.trim().toLowerCase(Locale.ROOT)) {
+            case "true", "1", "yes" -> true;
+            case "false", "0", "no" -> false;
+            default -> throw new BadSettingException(name, "expected true or false, got '" + raw + "'");
+        };
+    }
+}

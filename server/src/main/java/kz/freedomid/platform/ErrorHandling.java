@@ -1,0 +1,92 @@
+package kz.freedomid.platform;
+
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import java.sql.SQLTransientConnectionException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The one place where failures become responses: the contract's envelope on the API, a page elsewhere. */
+public final class ErrorHandling {
+    private static final Logger LOG = LoggerFactory.getLogger(ErrorHandling.class);
+
+    public interface PageRenderer {
+        void render(Context ctx, int status, String messageKey);
+    }
+
+    private ErrorHandling() {}
+
+    public static void register(RoutesConfig routes, PageRenderer pages) {
+        routes.exception(FreedomException.class, (e, ctx) -> {
+            LOG.info("{} {} -> {} ({}) [{}]", ctx.method(), ctx.path(), e.error().code(), e.getMessage(), RequestIds.of(ctx));
+            writeEnvelope(ctx, e.httpStatus(), e.error(), e.fieldErrors());
+        });
+        routes.exception(HttpResponseException.class, (e, ctx) -> {
+            int status = e.getStatus();
+            if (isApi(ctx)) {
+                FreedomError error = switch (status) {
+                    case 413, 400 -> FreedomError.MALFORMED_BODY;
+                    case 404, 405 -> FreedomError.NOT_FOUND;
+                    default -> status >= 500 ? FreedomError.INTERNAL : FreedomError.MALFORMED_BODY;
+                };
+                writeEnvelope(ctx, status == 413 ? 400 : status, error, Map.of());
+            } else {
+                pages.render(ctx, status, status == 404 ? "error.not_found" : "error.bad_request");
+            }
+        });
+        routes.exception(Exception.class, (e, ctx) -> {
+            boolean databaseDown = isDatabaseUnavailable(e);
+            if (databaseDown) {
+                LOG.warn("database unavailable on {} {} [{}]: {}", ctx.method(), ctx.path(), RequestIds.of(ctx), e.toString());
+            } else {
+                LOG.error("unexpected failure on {} {} [{}]", ctx.method(), ctx.path(), RequestIds.of(ctx), e);
+            }
+            FreedomError error = databaseDown ? FreedomError.UNAVAILABLE : FreedomError.INTERNAL;
+            if (isApi(ctx)) {
+                writeEnvelope(ctx, error.httpStatus(), error, Map.of());
+            } else {
+                pages.render(ctx, error.httpStatus(), databaseDown ? "error.unavailable" : "error.internal");
+            }
+        });
+        // Unmatched paths only: pages that answer 404 themselves mark the context as rendered.
+        routes.error(404, ctx -> {
+            if (ctx.attribute("freedom.rendered") != null) return;
+            if (isApi(ctx)) {
+                writeEnvelope(ctx, 404, FreedomError.NOT_FOUND, Map.of());
+            } else {
+                pages.render(ctx, 404, "error.not_found");
+            }
+        });
+    }
+
+    public static boolean isApi(Context ctx) {
+        String path = ctx.path();
+        return path.startsWith("/api/") || path.startsWith("/admin/api/") || path.startsWith("/dev/");
+    }
+
+    public static void writeEnvelope(Context ctx, int status, FreedomError error, Map<String, ?> fieldErrors) {
+        Map<String, Object> inner = new LinkedHashMap<>();
+        inner.put("message", error.message());
+        inner.put("code", error.code());
+        if (!fieldErrors.isEmpty()) inner.put("errors", fieldErrors);
+        ctx.status(status).contentType("application/json; charset=utf-8").header("Cache-Control", "no-store")
+                .result(Json.write(Map.of("error", inner)));
+        ctx.attribute("freedom.rendered", true);
+        if (status == 401) {
+            ctx.header("WWW-Authenticate", error == FreedomError.INVALID_CLIENT ? "Basic realm=\"freedom-id\"" : "Bearer");
+        }
+    }
+
+    static boolean isDatabaseUnavailable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLTransientConnectionException || t instanceof org.jdbi.v3.core.ConnectionException) return true;
+            if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08")) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

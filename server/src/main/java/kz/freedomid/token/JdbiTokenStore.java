@@ -1,0 +1,171 @@
+package kz.freedomid.token;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Function;
+import kz.freedomid.partner.Grant;
+import kz.freedomid.user.JdbiUserStore;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.StatementContext;
+
+public final class JdbiTokenStore implements TokenStore {
+    private static final String PAIR_COLUMNS = "id, grant_id, client_id, user_id, session_id, grants, access_hash, "
+            + "refresh_hash, access_expires_at, refresh_expires_at, revoke_uri, auth_time, amr, created_at";
+
+    private final Jdbi jdbi;
+
+    public JdbiTokenStore(Jdbi jdbi) {
+        this.jdbi = jdbi;
+    }
+
+    @Override
+    public void insertCode(AuthCode c) {
+        jdbi.useHandle(h -> h.createUpdate("""
+                        INSERT INTO auth_codes (code_hash, client_id, user_id, session_id, grants, redirect_uri, auth_time,
+                            amr, grant_id, created_at, expires_at)
+                        VALUES (:hash, :client, :user, :session, :grants, :redirect, :authTime, :amr, :grant, :created, :expires)""")
+                .bind("hash", c.codeHash()).bind("client", c.clientId()).bind("user", c.userId())
+                .bind("session", c.sessionId()).bind("grants", Grant.join(c.grants()))
+                .bind("redirect", c.redirectUri()).bind("authTime", c.authTime()).bind("amr", c.amr())
+                .bind("grant", c.grantId()).bind("created", c.createdAt()).bind("expires", c.expiresAt())
+                .execute());
+    }
+
+    @Override
+    public TokenOutcome exchangeCode(String codeHash, Instant now, Function<AuthCode, TokenOutcome.Reason> check,
+                                     Function<AuthCode, IssuedTokens> mint) {
+        return jdbi.inTransaction(h -> {
+            Optional<AuthCode> found = h.createQuery("SELECT * FROM auth_codes WHERE code_hash = :hash")
+                    .bind("hash", codeHash).map(JdbiTokenStore::mapCode).findOne();
+            if (found.isEmpty()) return rejected(TokenOutcome.Reason.UNKNOWN);
+            AuthCode code = found.get();
+            TokenOutcome.Reason refused = check.apply(code);
+            if (refused != null) return rejected(refused);
+            if (code.usedAt() != null) {
+                revokeGrant(h, code.grantId(), now, "code_reuse");
+                return rejected(TokenOutcome.Reason.REUSED);
+            }
+            if (!code.expiresAt().isAfter(now)) return rejected(TokenOutcome.Reason.EXPIRED);
+            int consumed = h.createUpdate("UPDATE auth_codes SET used_at = :now WHERE code_hash = :hash AND used_at IS NULL")
+                    .bind("now", now).bind("hash", codeHash).execute();
+            if (consumed != 1) {
+                revokeGrant(h, code.grantId(), now, "code_reuse"); // lost a race with another exchange of this code
+                return rejected(TokenOutcome.Reason.REUSED);
+            }
+            IssuedTokens issued = mint.apply(code);
+            insertPair(h, issued.pair());
+            return new TokenOutcome.Issued(issued);
+        });
+    }
+
+    @Override
+    public TokenOutcome rotateRefresh(String refreshHash, Instant now, Function<TokenPair, IssuedTokens> mint) {
+        return jdbi.inTransaction(h -> {
+            var row = h.createQuery("""
+                            SELECT t.*, t.rotated_at AS t_rotated, t.revoked_at AS t_revoked, u.status AS user_status,
+                                   p.status AS partner_status
+                            FROM token_pairs t
+                            JOIN partners p ON p.client_id = t.client_id
+                            LEFT JOIN users u ON u.id = t.user_id
+                            WHERE t.refresh_hash = :hash""")
+                    .bind("hash", refreshHash)
+                    .map((rs, ctx) -> new RefreshRow(mapPair(rs, ctx), instant(rs, "t_rotated"), instant(rs, "t_revoked"),
+                            "active".equals(rs.getString("partner_status"))
+                                    && (rs.getString("user_status") == null || "active".equals(rs.getString("user_status")))))
+                    .findOne();
+            if (row.isEmpty()) return rejected(TokenOutcome.Reason.UNKNOWN);
+            TokenPair pair = row.get().pair();
+            if (row.get().rotatedAt() != null) {
+                // RFC 9700 §4.14.2: a rotated refresh token used again means it leaked; revoke the grant.
+                revokeGrant(h, pair.grantId(), now, "refresh_reuse");
+                return rejected(TokenOutcome.Reason.REUSED);
+            }
+            if (row.get().revokedAt() != null || !row.get().allowed()) return rejected(TokenOutcome.Reason.REVOKED);
+            if (!pair.refreshExpiresAt().isAfter(now)) return rejected(TokenOutcome.Reason.EXPIRED);
+            int rotated = h.createUpdate("""
+                            UPDATE token_pairs SET rotated_at = :now, revoked_at = :now, revoke_reason = 'rotated'
+                            WHERE id = :id AND rotated_at IS NULL AND revoked_at IS NULL""")
+                    .bind("now", now).bind("id", pair.id()).execute();
+            if (rotated != 1) {
+                revokeGrant(h, pair.grantId(), now, "refresh_reuse"); // a concurrent refresh of the same token
+                return rejected(TokenOutcome.Reason.REUSED);
+            }
+            IssuedTokens issued = mint.apply(pair);
+            insertPair(h, issued.pair());
+            return new TokenOutcome.Issued(issued);
+        });
+    }
+
+    @Override
+    public Optional<AccessGrant> findAccess(String accessHash, Instant now) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT t.id AS pair_id, t.client_id AS pair_client_id, "
+                        + "t.grants AS pair_grants, t.access_expires_at AS pair_expires, u.* "
+                        + "FROM token_pairs t "
+                        + "JOIN partners p ON p.client_id = t.client_id "
+                        + "JOIN users u ON u.id = t.user_id "
+                        + "WHERE t.access_hash = :hash AND t.revoked_at IS NULL AND t.access_expires_at > :now "
+                        + "AND p.status = 'active' AND u.status = 'active'")
+                .bind("hash", accessHash)
+                .bind("now", now)
+                .map((rs, ctx) -> new AccessGrant(rs.getObject("pair_id", UUID.class),
+                        rs.getObject("pair_client_id", UUID.class), Grant.split(rs.getString("pair_grants")),
+                        instant(rs, "pair_expires"), JdbiUserStore.map(rs, ctx)))
+                .findOne());
+    }
+
+    @Override
+    public int revokeGrant(UUID grantId, Instant now, String reason) {
+        return jdbi.withHandle(h -> revokeGrant(h, grantId, now, reason));
+    }
+
+    private static int revokeGrant(Handle h, UUID grantId, Instant now, String reason) {
+        return h.createUpdate("UPDATE token_pairs SET revoked_at = :now, revoke_reason = :reason "
+                        + "WHERE grant_id = :grant AND revoked_at IS NULL")
+                .bind("now", now).bind("reason", reason).bind("grant", grantId).execute();
+    }
+
+    private static void insertPair(Handle h, TokenPair p) {
+        h.createUpdate("INSERT INTO token_pairs (" + PAIR_COLUMNS + ") VALUES (:id, :grant, :client, :user, :session, "
+                        + ":grants, :access, :refresh, :accessExp, :refreshExp, :revokeUri, :authTime, :amr, :created)")
+                .bind("id", p.id()).bind("grant", p.grantId()).bind("client", p.clientId()).bind("user", p.userId())
+                .bind("session", p.sessionId()).bind("grants", Grant.join(p.grants()))
+                .bind("access", p.accessHash()).bind("refresh", p.refreshHash())
+                .bind("accessExp", p.accessExpiresAt()).bind("refreshExp", p.refreshExpiresAt())
+                .bind("revokeUri", p.revokeUri()).bind("authTime", p.authTime()).bind("amr", p.amr())
+                .bind("created", p.createdAt())
+                .execute();
+    }
+
+    private record RefreshRow(TokenPair pair, Instant rotatedAt, Instant revokedAt, boolean allowed) {}
+
+    private static TokenOutcome rejected(TokenOutcome.Reason reason) {
+        return new TokenOutcome.Rejected(reason);
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
+        return value == null ? null : value.toInstant();
+    }
+
+    private static AuthCode mapCode(ResultSet rs, StatementContext ctx) throws SQLException {
+        return new AuthCode(rs.getString("code_hash"), rs.getObject("client_id", UUID.class),
+                rs.getObject("user_id", UUID.class), rs.getObject("session_id", UUID.class),
+                Grant.split(rs.getString("grants")), rs.getString("redirect_uri"), instant(rs, "auth_time"),
+                rs.getString("amr"), rs.getObject("grant_id", UUID.class), instant(rs, "created_at"),
+                instant(rs, "expires_at"), instant(rs, "used_at"));
+    }
+
+    private static TokenPair mapPair(ResultSet rs, StatementContext ctx) throws SQLException {
+        return new TokenPair(rs.getObject("id", UUID.class), rs.getObject("grant_id", UUID.class),
+                rs.getObject("client_id", UUID.class), rs.getObject("user_id", UUID.class),
+                rs.getObject("session_id", UUID.class), Grant.split(rs.getString("grants")),
+                rs.getString("access_hash"), rs.getString("refresh_hash"), instant(rs, "access_expires_at"),
+                instant(rs, "refresh_expires_at"), rs.getString("revoke_uri"), instant(rs, "auth_time"),
+                rs.getString("amr"), instant(rs, "created_at"));
+    }
+}

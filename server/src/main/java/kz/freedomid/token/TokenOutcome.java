@@ -1,0 +1,22 @@
+package kz.freedomid.token;
+
+/** What a code exchange or a refresh came to; each face turns a rejection into its own error. */
+public sealed interface TokenOutcome {
+    record Issued(IssuedTokens tokens) implements TokenOutcome {}
+
+    record Rejected(Reason reason) implements TokenOutcome {}
+
+    enum Reason {
+        /** No such code or refresh token. */
+        UNKNOWN,
+        EXPIRED,
+        /** Issued to another partner. */
+        WRONG_CLIENT,
+        /** redirect_uri differs from the authorization request's (OIDC, RFC 6749 §4.1.3). */
+        REDIRECT_MISMATCH,
+        /** Revoked, or the user or partner is disabled. */
+        REVOKED,
+        /** A code used twice or a rotated refresh token presented again: the grant was revoked. */
+        REUSED
+    }
+}

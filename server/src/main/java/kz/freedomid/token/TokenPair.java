@@ -1,0 +1,11 @@
+package kz.freedomid.token;
+
+import java.time.Instant;
+import java.util.Set;
+import java.util.UUID;
+import kz.freedomid.partner.Grant;
+
+/** One access + refresh token pair (contract 1), stored by the hashes of its tokens. */
+public record TokenPair(UUID id, UUID grantId, UUID clientId, UUID userId, UUID sessionId, Set<Grant> grants,
+                        String accessHash, String refreshHash, Instant accessExpiresAt, Instant refreshExpiresAt,
+                        String revokeUri, Instant authTime, String amr, Instant createdAt) {}

@@ -1,0 +1,26 @@
+package kz.freedomid.token;
+
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Function;
+
+/** Codes and token pairs. Each method that consumes something is one transaction decided by a conditional update. */
+public interface TokenStore {
+    void insertCode(AuthCode code);
+
+    /**
+     * Consumes the code and stores the pair {@code mint} makes from it, atomically. A code already used revokes every
+     * pair minted from it. {@code check} may reject the code (wrong client, redirect mismatch) without consuming it.
+     */
+    TokenOutcome exchangeCode(String codeHash, Instant now, Function<AuthCode, TokenOutcome.Reason> check,
+                              Function<AuthCode, IssuedTokens> mint);
+
+    /** Rotates the pair holding this refresh token; a rotated token presented again revokes the whole grant. */
+    TokenOutcome rotateRefresh(String refreshHash, Instant now, Function<TokenPair, IssuedTokens> mint);
+
+    /** The pair and current user for a live access token, in one round trip. */
+    Optional<AccessGrant> findAccess(String accessHash, Instant now);
+
+    int revokeGrant(UUID grantId, Instant now, String reason);
+}

@@ -1,0 +1,87 @@
+package kz.freedomid.user;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.Base64;
+import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
+import org.bouncycastle.crypto.params.Argon2Parameters;
+
+/**
+ * Argon2id in the PHC string format ({@code $argon2id$v=19$m=19456,t=2,p=1$salt$hash}).
+ * Defaults are OWASP's first recommendation: 19 MiB, 2 iterations, 1 lane.
+ */
+public final class PasswordHasher {
+    private static final Base64.Encoder B64 = Base64.getEncoder().withoutPadding();
+    private static final Base64.Decoder B64D = Base64.getDecoder();
+
+    private final int memoryKib;
+    private final int iterations;
+    private final int parallelism;
+    private final SecureRandom random;
+    private final String dummyHash;
+
+    public PasswordHasher(int memoryKib, int iterations, int parallelism, SecureRandom random) {
+        this.memoryKib = memoryKib;
+        this.iterations = iterations;
+        this.parallelism = parallelism;
+        this.random = random;
+        this.dummyHash = hash("timing-equaliser");
+    }
+
+    public static PasswordHasher owasp(SecureRandom random) {
+        return new PasswordHasher(19_456, 2, 1, random);
+    }
+
+    public String hash(String password) {
+        byte[] salt = new byte[16];
+        random.nextBytes(salt);
+        byte[] out = derive(password, salt, memoryKib, iterations, parallelism, 32);
+        return "$argon2id$v=19$m=" + memoryKib + ",t=" + iterations + ",p=" + parallelism
+                + "$" + B64.encodeToString(salt) + "$" + B64.encodeToString(out);
+    }
+
+    /** Verifies in constant time; with a null hash it still spends the same work, so timing reveals nothing. */
+    public boolean verify(String password, String phc) {
+        String target = phc == null ? dummyHash : phc;
+        boolean ok = verifyPhc(password, target);
+        return phc != null && ok;
+    }
+
+    private static boolean verifyPhc(String password, String phc) {
+        String[] parts = phc.split("\\$");
+        if (parts.length != 6 || !"argon2id".equals(parts[1])) return false;
+        int m = 0;
+        int t = 0;
+        int p = 0;
+        for (String kv : parts[3].split(",")) {
+            String[] pair = kv.split("=", 2);
+            int value = Integer.parseInt(pair[1]);
+            switch (pair[0]) {
+                case "m" -> m = value;
+                case "t" -> t = value;
+                case "p" -> p = value;
+                default -> { return false; }
+            }
+        }
+        byte[] salt = B64D.decode(parts[4]);
+        byte[] expected = B64D.decode(parts[5]);
+        byte[] actual = derive(password, salt, m, t, p, expected.length);
+        return MessageDigest.isEqual(expected, actual);
+    }
+
+    private static byte[] derive(String password, byte[] salt, int m, int t, int p, int length) {
+        Argon2Parameters params = new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
+                .withVersion(Argon2Parameters.ARGON2_VERSION_13)
+                .withMemoryAsKB(m)
+                .withIterations(t)
+                .withParallelism(p)
+                .withSalt(salt)
+                .build();
+        Argon2BytesGenerator generator = new Argon2BytesGenerator();
+        generator.init(params);
+        byte[] out = new byte[length];
+        generator.generateBytes(password.getBytes(StandardCharsets.UTF_8), out);
+        return out;
+    }
+}
