@@ -12,6 +12,8 @@ import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.argument.AbstractArgumentFactory;
 import org.jdbi.v3.core.argument.Argument;
+import org.jdbi.v3.core.argument.Arguments;
+import org.jdbi.v3.core.argument.NullArgument;
 import org.jdbi.v3.core.config.ConfigRegistry;
 
 /** The connection pool, migrations and the JDBI handle every store uses. */
@@ -23,6 +25,9 @@ public final class Database implements AutoCloseable {
         this.dataSource = dataSource;
         this.jdbi = Jdbi.create(dataSource);
         jdbi.registerArgument(new InstantArgumentFactory());
+        jdbi.registerArgument(new UuidArgumentFactory());
+        // A null bound without a static type goes out as "unspecified", which PostgreSQL accepts for any column type.
+        jdbi.getConfig(Arguments.class).setUntypedNullArgument(new NullArgument(Types.OTHER));
         jdbi.registerColumnMapper(Instant.class, (rs, column, ctx) -> {
             OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
             return value == null ? null : value.toInstant();
@@ -68,6 +73,18 @@ public final class Database implements AutoCloseable {
     @Override
     public void close() {
         dataSource.close();
+    }
+
+    /** Binds UUIDs natively; JDBI's default binds a null UUID as VARCHAR, which PostgreSQL refuses for a uuid column. */
+    private static final class UuidArgumentFactory extends AbstractArgumentFactory<java.util.UUID> {
+        UuidArgumentFactory() {
+            super(Types.OTHER);
+        }
+
+        @Override
+        protected Argument build(java.util.UUID value, ConfigRegistry config) {
+            return (position, statement, ctx) -> statement.setObject(position, value);
+        }
     }
 
     /** Binds {@link Instant} as TIMESTAMP WITH TIME ZONE in UTC, identically on H2 and PostgreSQL. */

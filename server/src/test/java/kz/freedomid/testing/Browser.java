@@ -1,0 +1,120 @@
+package kz.freedomid.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.CookieManager;
+import java.net.CookiePolicy;
+import java.net.HttpCookie;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.jsoup.Jsoup;
+import org.jsoup.nodes.Document;
+import org.jsoup.nodes.Element;
+
+/**
+ * Drives the hosted pages the way a browser without JavaScript does: keeps cookies, fetches pages, submits their forms
+ * with the hidden fields they carry, and does not follow redirects by itself.
+ */
+public final class Browser {
+    public record Page(int status, HttpHeaders headers, String body, Document document) {
+        public String location() {
+            return headers.firstValue("Location").orElse(null);
+        }
+
+        public String header(String name) {
+            return headers.firstValue(name).orElse(null);
+        }
+
+        public Element form(String action) {
+            Element form = document.selectFirst("form[action=" + action + "]");
+            if (form == null) throw new AssertionError("no form with action " + action + " in page (" + status + "):\n" + body);
+            return form;
+        }
+
+        public String text() {
+            return document.text();
+        }
+    }
+
+    private final String baseUrl;
+    private final CookieManager cookies = new CookieManager(null, CookiePolicy.ACCEPT_ALL);
+    private final HttpClient client;
+    private String acceptLanguage = "en";
+
+    public Browser(String baseUrl) {
+        this.baseUrl = baseUrl;
+        this.client = HttpClient.newBuilder().cookieHandler(cookies).followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    public Browser acceptLanguage(String value) {
+        this.acceptLanguage = value;
+        return this;
+    }
+
+    public Page get(String pathOrUrl) {
+        return send(HttpRequest.newBuilder(uri(pathOrUrl)).GET());
+    }
+
+    /** Submits the form whose action is {@code action}, with its own fields overridden by {@code fields}. */
+    public Page submit(Page page, String action, Map<String, String> fields) {
+        Element form = page.form(action);
+        Map<String, String> values = new LinkedHashMap<>();
+        for (Element input : form.select("input[name]")) {
+            values.put(input.attr("name"), input.attr("value"));
+        }
+        values.putAll(fields);
+        return post(action, values);
+    }
+
+    public Page post(String path, Map<String, String> fields) {
+        StringBuilder body = new StringBuilder();
+        fields.forEach((k, v) -> {
+            if (v == null) return;
+            if (!body.isEmpty()) body.append('&');
+            body.append(URLEncoder.encode(k, StandardCharsets.UTF_8)).append('=').append(URLEncoder.encode(v, StandardCharsets.UTF_8));
+        });
+        return send(HttpRequest.newBuilder(uri(path))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString())));
+    }
+
+    /** Follows a redirect to a page of the server itself. */
+    public Page follow(Page redirect) {
+        if (redirect.status() / 100 != 3) throw new AssertionError("not a redirect (" + redirect.status() + "):\n" + redirect.body());
+        return get(redirect.location());
+    }
+
+    public HttpCookie cookie(String name) {
+        return cookies.getCookieStore().getCookies().stream().filter(c -> c.getName().equals(name)).findFirst().orElse(null);
+    }
+
+    public void clearCookies() {
+        cookies.getCookieStore().removeAll();
+    }
+
+    private URI uri(String pathOrUrl) {
+        return URI.create(pathOrUrl.startsWith("http") ? pathOrUrl : baseUrl + pathOrUrl);
+    }
+
+    private Page send(HttpRequest.Builder request) {
+        request.timeout(Duration.ofSeconds(30)).header("Accept-Language", acceptLanguage);
+        try {
+            HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            return new Page(response.statusCode(), response.headers(), response.body(), Jsoup.parse(response.body()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package kz.freedomid.testing;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import kz.freedomid.App;
+import kz.freedomid.login.DevOutbox;
+import kz.freedomid.platform.Config;
+
+/** The real server on a free port, on H2 or PostgreSQL, with a clock the test controls. */
+public final class TestServer implements AutoCloseable {
+    public final App app;
+    public final MutableClock clock;
+    public final String baseUrl;
+    private final TestDatabases.TestDb db;
+
+    private TestServer(App app, MutableClock clock, String baseUrl, TestDatabases.TestDb db) {
+        this.app = app;
+        this.clock = clock;
+        this.baseUrl = baseUrl;
+        this.db = db;
+    }
+
+    public static TestServer start() {
+        return start(true, Map.of());
+    }
+
+    /** {@code settings} are extra FREEDOM_ID_* environment values. */
+    public static TestServer start(boolean dev, Map<String, String> settings) {
+        try {
+            int port = freePort();
+            TestDatabases.TestDb db = TestDatabases.create();
+            Path dataDir = Files.createTempDirectory("freedom-id-test");
+            var env = new java.util.HashMap<String, String>(Map.of(
+                    "FREEDOM_ID_PORT", String.valueOf(port),
+                    "FREEDOM_ID_DB_URL", db.url(),
+                    "FREEDOM_ID_DB_USER", db.user(),
+                    "FREEDOM_ID_DB_PASSWORD", db.password(),
+                    "FREEDOM_ID_DATA_DIR", dataDir.toString(),
+                    "FREEDOM_ID_DEV", String.valueOf(dev)));
+            env.putAll(settings);
+            Config config = Config.from(env);
+            MutableClock clock = new MutableClock(Instant.now(Clock.systemUTC()));
+            App app = new App(config, clock).start();
+            return new TestServer(app, clock, "http://localhost:" + app.port(), db);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public Http http() {
+        return new Http(baseUrl);
+    }
+
+    public Browser browser() {
+        return new Browser(baseUrl);
+    }
+
+    public List<DevOutbox.Entry> outbox(String phone) {
+        return ((DevOutbox) app.sms).to(phone);
+    }
+
+    /** A count from the server's own database, for checking that a rejected request changed nothing. */
+    public long count(String sql, Object... args) {
+        return app.database.jdbi().withHandle(h -> {
+            var query = h.createQuery(sql);
+            for (int i = 0; i < args.length; i++) query.bind(i, args[i]);
+            return query.mapTo(Long.class).one();
+        });
+    }
+
+    public void execute(String sql, Object... args) {
+        app.database.jdbi().useHandle(h -> {
+            var update = h.createUpdate(sql);
+            for (int i = 0; i < args.length; i++) update.bind(i, args[i]);
+            update.execute();
+        });
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    @Override
+    public void close() {
+        app.close();
+        db.drop().run();
+    }
+}
