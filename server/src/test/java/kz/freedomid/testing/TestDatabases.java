@@ -18,10 +18,12 @@ public final class TestDatabases {
         return "postgres".equals(System.getProperty("freedomid.test.db", "h2"));
     }
 
-    public static TestDb create() {
+    /** @param shared on H2, a database file other processes (the admin CLI) can open while the server runs */
+    public static TestDb create(boolean shared, java.nio.file.Path dir) {
         String name = "t_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
         if (!postgres()) {
-            return new TestDb("jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1", "sa", "", () -> {});
+            String url = shared ? "jdbc:h2:file:" + dir.resolve(name) + ";AUTO_SERVER=TRUE" : "jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1";
+            return new TestDb(url, "sa", "", () -> {});
         }
         String base = System.getenv().getOrDefault("FREEDOM_ID_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/test");
         String user = System.getenv().getOrDefault("FREEDOM_ID_TEST_PG_USER", "postgres");

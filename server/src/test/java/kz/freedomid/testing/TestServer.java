@@ -30,12 +30,21 @@ public final class TestServer implements AutoCloseable {
         return start(true, Map.of());
     }
 
+    /** On H2, uses a database file in server mode, as `serve` does, so the admin CLI can work beside the server. */
+    public static TestServer startReachableFromOtherProcesses() {
+        return start(true, Map.of(), true);
+    }
+
     /** {@code settings} are extra FREEDOM_ID_* environment values. */
     public static TestServer start(boolean dev, Map<String, String> settings) {
+        return start(dev, settings, false);
+    }
+
+    private static TestServer start(boolean dev, Map<String, String> settings, boolean shared) {
         try {
             int port = freePort();
-            TestDatabases.TestDb db = TestDatabases.create();
             Path dataDir = Files.createTempDirectory("freedom-id-test");
+            TestDatabases.TestDb db = TestDatabases.create(shared, dataDir);
             var env = new java.util.HashMap<String, String>(Map.of(
                     "FREEDOM_ID_PORT", String.valueOf(port),
                     "FREEDOM_ID_DB_URL", db.url(),
