@@ -1,0 +1,43 @@
+package kz.freedomid.platform;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ConfigTest {
+    @Test
+    void defaultsGiveADevelopmentServerOnH2InTheDataDirectory() {
+        Config config = Config.from(Map.of());
+        assertThat(config.port()).isEqualTo(8080);
+        assertThat(config.issuer()).isEqualTo("http://localhost:8080");
+        assertThat(config.dbUrl()).startsWith("jdbc:h2:file:").contains("data");
+        assertThat(config.dev()).isTrue();
+        assertThat(config.smsSender()).isEqualTo("log");
+    }
+
+    @Test
+    void productionNeedsAnSmsGateway() {
+        assertThatThrownBy(() -> Config.from(Map.of("FREEDOM_ID_DEV", "false")))
+                .hasMessage("Bad setting FREEDOM_ID_SMS_URL: required when the SMS sender is 'http'");
+        Config config = Config.from(Map.of("FREEDOM_ID_DEV", "false", "FREEDOM_ID_SMS_URL", "https://sms.example/send",
+                "FREEDOM_ID_ISSUER", "https://id.example.kz/"));
+        assertThat(config.issuer()).isEqualTo("https://id.example.kz");
+        assertThat(config.https()).isTrue();
+    }
+
+    @Test
+    void eachBadSettingIsNamed() {
+        assertThatThrownBy(() -> Config.from(Map.of("FREEDOM_ID_PORT", "70000")))
+                .hasMessage("Bad setting FREEDOM_ID_PORT: must be between 0 and 65535");
+        assertThatThrownBy(() -> Config.from(Map.of("FREEDOM_ID_DEV", "maybe")))
+                .hasMessageStartingWith("Bad setting FREEDOM_ID_DEV");
+        assertThatThrownBy(() -> Config.from(Map.of("FREEDOM_ID_ISSUER", "localhost:8080")))
+                .hasMessageStartingWith("Bad setting FREEDOM_ID_ISSUER");
+        assertThatThrownBy(() -> Config.from(Map.of("FREEDOM_ID_DB_URL", "jdbc:mysql://x/y")))
+                .hasMessageStartingWith("Bad setting FREEDOM_ID_DB_URL");
+        assertThatThrownBy(() -> Config.from(Map.of("FREEDOM_ID_DEV", "false", "FREEDOM_ID_SMS_SENDER", "log")))
+                .hasMessageStartingWith("Bad setting FREEDOM_ID_SMS_SENDER");
+    }
+}
