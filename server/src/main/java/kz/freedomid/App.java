@@ -8,6 +8,9 @@ import java.time.Clock;
 import java.util.Map;
 import kz.freedomid.demo.DemoRoutes;
 import kz.freedomid.demo.DemoSeed;
+import kz.freedomid.keys.IdTokens;
+import kz.freedomid.keys.MasterKey;
+import kz.freedomid.keys.SigningKeys;
 import kz.freedomid.login.DevOutbox;
 import kz.freedomid.login.HttpSmsSender;
 import kz.freedomid.login.JdbiConsentStore;
@@ -88,7 +91,14 @@ public final class App implements AutoCloseable {
         OtpService otp = new OtpService(new JdbiOtpStore(jdbi), sms, secrets, ids, clock, config.lifetimes().otp());
         LoginRoutes login = new LoginRoutes(loginFlow, sessions, otp, users, new PasswordLockout(jdbi, clock), pages,
                 config.https());
-        PartnerApiRoutes partnerApi = new PartnerApiRoutes(partners, loginFlow, tokens, new TokenResponses(),
+        if (!config.dev() && config.masterKey() == null) {
+            LOG.warn("FREEDOM_ID_MASTER_KEY is not set: signing keys are protected by {}; set it in production",
+                    config.dataDir().resolve("master.key"));
+        }
+        SigningKeys keys = new SigningKeys(jdbi, MasterKey.load(config.masterKey(), config.dataDir(), new SecureRandom()), clock);
+        keys.current(); // made or loaded now, not on the first token request
+        IdTokens idTokens = new IdTokens(keys, config.issuer(), clock, config.lifetimes().idToken());
+        PartnerApiRoutes partnerApi = new PartnerApiRoutes(partners, loginFlow, tokens, new TokenResponses(idTokens),
                 config.issuer());
         if (config.dev()) {
             demoPartner = DemoSeed.seed(partners, users, config.dataDir(), config.issuer());
@@ -121,6 +131,8 @@ public final class App implements AutoCloseable {
                 ctx.status(up ? 200 : 503).json(up ? "{\"status\":\"UP\"}" : "{\"status\":\"DOWN\",\"database\":\"DOWN\"}");
             });
             partnerApi.register(routes);
+            routes.get("/api/v1/oidc/jwks", ctx -> ctx.header("Cache-Control", "public, max-age=300")
+                    .contentType("application/jwk-set+json").result(keys.publicKeys().toString()));
             login.register(routes);
             if (config.dev()) {
                 new DevRoutes((DevOutbox) sms).register(routes);

@@ -19,7 +19,13 @@ public record Config(
         boolean dev,
         String smsSender,
         URI smsUrl,
+        String masterKey,
         Lifetimes lifetimes) {
+
+    @Override
+    public String toString() {
+        return "Config[port=" + port + ", issuer=" + issuer + ", db=" + dbUrl + ", dev=" + dev + "]"; // no secrets
+    }
 
     public record Lifetimes(Duration access, Duration refresh, Duration loginLink, Duration authCode,
                             Duration idToken, Duration session, Duration otp) {
@@ -67,19 +73,12 @@ public record Config(
             default -> throw new BadSettingException("FREEDOM_ID_SMS_SENDER", "expected 'log' or 'http', got '" + sms + "'");
         }
         return new Config(port, issuer, dbUrl, env.getOrDefault("FREEDOM_ID_DB_USER", dbUrl.startsWith("jdbc:h2:") ? "sa" : ""),
-                env.getOrDefault("FREEDOM_ID_DB_PASSWORD", ""), dataDir, dev, sms, smsUrl, Lifetimes.defaults());
+                env.getOrDefault("FREEDOM_ID_DB_PASSWORD", ""), dataDir, dev, sms, smsUrl, env.get("FREEDOM_ID_MASTER_KEY"),
+                Lifetimes.defaults());
     }
 
     public boolean https() {
         return issuer.startsWith("https://");
-    }
-
-    public Config withPort(int newPort) {
-        return new Config(newPort, issuer, dbUrl, dbUser, dbPassword, dataDir, dev, smsSender, smsUrl, lifetimes);
-    }
-
-    public Config withIssuer(String newIssuer) {
-        return new Config(port, newIssuer, dbUrl, dbUser, dbPassword, dataDir, dev, smsSender, smsUrl, lifetimes);
     }
 
     private static String validIssuer(String raw) {
