@@ -4,15 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import kz.freedomid.platform.Json;
+import kz.freedomid.testing.ChildJvm;
 import kz.freedomid.testing.Http;
 import kz.freedomid.testing.TestServer;
 import org.junit.jupiter.api.AfterAll;
@@ -109,26 +106,11 @@ class CliTest {
     }
 
     private static Result run(Map<String, String> env, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", classpath(), "kz.freedomid.Main"));
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command);
-        builder.environment().keySet().removeIf(k -> k.startsWith("FREEDOM_ID_"));
-        builder.environment().putAll(env);
-        builder.environment().put("FREEDOM_ID_LOG_LEVEL", "WARN");
-        Path out = Files.createTempFile("cli", ".out");
-        Path err = Files.createTempFile("cli", ".err");
-        Process process = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
+        ChildJvm.Started started = ChildJvm.start(env, args);
+        if (!started.process().waitFor(60, TimeUnit.SECONDS)) {
+            started.process().destroyForcibly();
             throw new AssertionError("CLI did not finish in 60 s");
         }
-        return new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-                Files.readString(err, StandardCharsets.UTF_8));
-    }
-
-    private static String classpath() {
-        String surefire = System.getProperty("surefire.test.class.path");
-        return surefire != null && !surefire.isBlank() ? surefire : System.getProperty("java.class.path");
+        return new Result(started.process().exitValue(), started.stdout(), started.stderr());
     }
 }
