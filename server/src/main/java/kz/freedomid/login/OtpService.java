@@ -45,7 +45,8 @@ public final class OtpService {
         Instant now = clock.instant();
         OtpStore.SentSummary recent = store.sentSince(phone, now.minus(Duration.ofHours(1)));
         if (recent.latest() != null && recent.latest().plus(RESEND_AFTER).isAfter(now)) {
-            return new SendResult.TooSoon(Duration.between(now, recent.latest().plus(RESEND_AFTER)).toSeconds() + 1);
+            Duration left = Duration.between(now, recent.latest().plus(RESEND_AFTER));
+            return new SendResult.TooSoon((left.toMillis() + 999) / 1000); // whole seconds, rounded up
         }
         if (recent.count() >= MAX_PER_HOUR) return new SendResult.HourlyLimit();
         String code = secrets.digits(6);
