@@ -50,9 +50,11 @@ public final class OtpService {
     public SendResult send(UUID sessionId, String phone, String text) {
         Instant now = clock.instant();
         OtpStore.SentSummary recent = store.sentSince(phone, now.minus(Duration.ofHours(1)));
-        if (recent.latest() != null && recent.latest().plus(RESEND_AFTER).isAfter(now)) {
-            Duration left = Duration.between(now, recent.latest().plus(RESEND_AFTER));
-            return new SendResult.TooSoon((left.toMillis() + 999) / 1000); // whole seconds, rounded up
+        if (recent.latest() != null) {
+            // In whole milliseconds: the database rounds times to microseconds, so the stored time of the last code
+            // may lie a fraction after the real one ("wait 0 seconds" exactly at 60 s).
+            long millisLeft = Duration.between(now, recent.latest().plus(RESEND_AFTER)).toMillis();
+            if (millisLeft > 0) return new SendResult.TooSoon((millisLeft + 999) / 1000); // seconds, rounded up
         }
         if (recent.count() >= MAX_PER_HOUR) return new SendResult.HourlyLimit();
         String code = secrets.digits(6);
