@@ -228,4 +228,41 @@ class LoginFlowPagesTest {
         Browser.Page back = browser.submit(consent, "/login/consent", Map.of("decision", "approve"));
         assertThat(back.location()).startsWith("https://other.example/cb?authorization_code=");
     }
+
+    @Test
+    void signupNeedsBothNamesAndAPhoneVerifiedInThisSession() {
+        Browser browser = server.browser();
+        String phone = Flows.newPhone();
+        Browser.Page signup = Flows.signInWithCode(server, browser,
+                Flows.loginLink(server, partner, List.of("read.firstname"), null), phone);
+        for (Map<String, String> names : List.of(Map.of("firstname", " ", "lastname", "B"),
+                Map.of("firstname", "A", "lastname", "x".repeat(101)))) {
+            Browser.Page rejected = browser.submit(signup, "/login/signup", names);
+            assertThat(rejected.status()).isEqualTo(422);
+            assertThat(rejected.text()).contains("Enter your first and last name");
+        }
+        assertThat(server.count("SELECT COUNT(*) FROM users WHERE phone = ?", phone)).isZero();
+
+        Browser stranger = server.browser();
+        Browser.Page phonePage = stranger.get(Flows.loginLink(server, partner, List.of("read.firstname"), null));
+        Browser.Page direct = stranger.post("/login/signup", Map.of("csrf", phonePage.form("/login/phone").selectFirst("input[name=csrf]").val(),
+                "track_id", phonePage.form("/login/phone").selectFirst("input[name=track_id]").val(),
+                "firstname", "Mallory", "lastname", "M"));
+        assertThat(direct.status()).isEqualTo(409);
+        assertThat(direct.text()).contains("Confirm your phone number first.");
+        assertThat(server.count("SELECT COUNT(*) FROM users WHERE firstname = ?", "Mallory")).isZero();
+    }
+
+    @Test
+    void expiredPageButtonNeedsTheCsrfTokenOfItsSession() {
+        Browser browser = server.browser();
+        String link = Flows.loginLink(server, partner, List.of("read.firstname"), null);
+        browser.get(link);
+        server.clock.advance(Duration.ofMinutes(15).plusSeconds(1));
+        Browser.Page expired = browser.get(link);
+        assertThat(browser.submit(expired, "/login/expired", Map.of("csrf", "forged")).status()).isEqualTo(403);
+        assertThat(server.browser().submit(expired, "/login/expired", Map.of()).status()).isEqualTo(403);
+        Browser.Page back = browser.submit(expired, "/login/expired", Map.of());
+        assertThat(Flows.query(back.location())).containsEntry("error_code", "100102");
+    }
 }
