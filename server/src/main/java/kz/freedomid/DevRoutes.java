@@ -16,7 +16,10 @@ final class DevRoutes {
 
     void register(RoutesConfig routes) {
         routes.get("/dev/outbox", ctx -> {
-            var entries = outbox.to(ctx.queryParam("to")).stream().map(e -> {
+            String to = ctx.queryParam("to");
+            // "?to=+7701…" as the log line prints it: the unencoded '+' arrives as a space.
+            if (to != null && to.strip().matches("\\d+")) to = "+" + to.strip();
+            var entries = outbox.to(to).stream().map(e -> {
                 Map<String, Object> row = new LinkedHashMap<>();
                 row.put("to", e.to());
                 row.put("text", e.text());

@@ -57,6 +57,11 @@ public final class JdbiOtpStore implements OtpStore {
     }
 
     @Override
+    public void delete(UUID id) {
+        jdbi.useHandle(h -> h.createUpdate("DELETE FROM otp_challenges WHERE id = :id").bind("id", id).execute());
+    }
+
+    @Override
     public boolean markVerified(UUID id, Instant now) {
         return jdbi.withHandle(h -> h.createUpdate(
                         "UPDATE otp_challenges SET verified_at = :now WHERE id = :id AND verified_at IS NULL")

@@ -92,6 +92,7 @@ public final class LoginRoutes {
             case OtpService.SendResult.TooSoon soon -> renderCode(ctx, open, session, phone.get(), null,
                     t.format("login.code.too_soon", soon.secondsLeft()), 200);
             case OtpService.SendResult.HourlyLimit limit -> renderPhone(ctx, open, session, phone.get(), "login.code.hourly_limit", 429);
+            case OtpService.SendResult.Failed failed -> renderPhone(ctx, open, session, phone.get(), "login.code.send_failed", 503);
         }
     }
 

@@ -6,11 +6,14 @@ import java.time.Instant;
 import java.util.UUID;
 import kz.freedomid.platform.Ids;
 import kz.freedomid.platform.Secrets;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * SMS one-time codes (contract 5): 6 digits, 5 minutes, 5 attempts, a new code after 60 s, at most 5 per phone an hour.
  */
 public final class OtpService {
+    private static final Logger LOG = LoggerFactory.getLogger(OtpService.class);
     public static final int MAX_ATTEMPTS = 5;
     public static final int MAX_PER_HOUR = 5;
     public static final Duration RESEND_AFTER = Duration.ofSeconds(60);
@@ -21,6 +24,9 @@ public final class OtpService {
         record TooSoon(long secondsLeft) implements SendResult {}
 
         record HourlyLimit() implements SendResult {}
+
+        /** The SMS gateway refused or did not answer; nothing was stored, the user may try again at once. */
+        record Failed() implements SendResult {}
     }
 
     public enum VerifyResult { VERIFIED, WRONG_CODE, NO_ATTEMPTS_LEFT, EXPIRED }
@@ -44,14 +50,23 @@ public final class OtpService {
     public SendResult send(UUID sessionId, String phone, String text) {
         Instant now = clock.instant();
         OtpStore.SentSummary recent = store.sentSince(phone, now.minus(Duration.ofHours(1)));
-        if (recent.latest() != null && recent.latest().plus(RESEND_AFTER).isAfter(now)) {
-            return new SendResult.TooSoon(Duration.between(now, recent.latest().plus(RESEND_AFTER)).toSeconds() + 1);
+        if (recent.latest() != null) {
+            // In whole milliseconds: the database rounds times to microseconds, so the stored time of the last code
+            // may lie a fraction after the real one ("wait 0 seconds" exactly at 60 s).
+            long millisLeft = Duration.between(now, recent.latest().plus(RESEND_AFTER)).toMillis();
+            if (millisLeft > 0) return new SendResult.TooSoon((millisLeft + 999) / 1000); // seconds, rounded up
         }
         if (recent.count() >= MAX_PER_HOUR) return new SendResult.HourlyLimit();
         String code = secrets.digits(6);
         UUID id = ids.random();
         store.insert(new OtpStore.Challenge(id, sessionId, phone, hash(id, code), 0, now, now.plus(lifetime)));
-        sms.send(new SmsSender.Message(phone, text.replace("{code}", code), code));
+        try {
+            sms.send(new SmsSender.Message(phone, text.replace("{code}", code), code));
+        } catch (HttpSmsSender.SmsFailedException e) {
+            LOG.warn("SMS to {} not sent: {}", phone, e.getMessage());
+            store.delete(id);
+            return new SendResult.Failed();
+        }
         return new SendResult.Sent();
     }
 

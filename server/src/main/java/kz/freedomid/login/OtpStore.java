@@ -22,4 +22,7 @@ public interface OtpStore {
     boolean recordAttempt(UUID id, int max);
 
     boolean markVerified(UUID id, Instant now);
+
+    /** Forgets a challenge whose code could not be sent, so it counts neither for the resend wait nor the hourly limit. */
+    void delete(UUID id);
 }

@@ -97,6 +97,14 @@ public final class Browser {
         return cookies.getCookieStore().getCookies().stream().filter(c -> c.getName().equals(name)).findFirst().orElse(null);
     }
 
+    /** Puts a cookie into the jar as if the server had set it (for replaying an old session handle). */
+    public void setCookie(String name, String value) {
+        HttpCookie cookie = new HttpCookie(name, value);
+        cookie.setPath("/");
+        cookie.setVersion(0);
+        cookies.getCookieStore().add(URI.create(baseUrl), cookie);
+    }
+
     public void clearCookies() {
         cookies.getCookieStore().removeAll();
     }

@@ -78,8 +78,14 @@ public final class Pages {
                 query.append(query.isEmpty() ? "" : "&").append(Redirects.encode(name)).append('=').append(Redirects.encode(value));
             }
         });
+        boolean get = "GET".equals(ctx.method().name());
+        String trackId = get ? null : ctx.formParam("track_id");
+        if (trackId != null && !trackId.isBlank()) {
+            // A page answering a form post (code, password, sign-up) links back to its login, not to a bare /login.
+            query.append(query.isEmpty() ? "" : "&").append("track_id=").append(Redirects.encode(trackId));
+        }
         query.append(query.isEmpty() ? "" : "&").append("lang=").append(lang);
-        String path = "GET".equals(ctx.method().name()) ? ctx.path() : "/login";
+        String path = get ? ctx.path() : "/login";
         return path + "?" + query;
     }
 }
