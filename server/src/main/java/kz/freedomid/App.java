@@ -135,7 +135,7 @@ public final class App implements AutoCloseable {
                     .contentType("application/jwk-set+json").result(keys.publicKeys().toString()));
             login.register(routes);
             if (config.dev()) {
-                new DevRoutes((DevOutbox) sms).register(routes);
+                if (sms instanceof DevOutbox outbox) new DevRoutes(outbox).register(routes);
                 new DemoRoutes(demoPartner, pages, this::port).register(routes);
             }
         }).start(config.port());

@@ -69,6 +69,8 @@ public final class LoginRoutes {
             case LoginFlow.TrackState.Open open -> {
                 if (session.session().signedIn()) {
                     continueSignedIn(ctx, open, session.session());
+                } else if (session.session().pendingPhone() != null) {
+                    renderSignup(ctx, open, session, null, null, null, 200); // phone verified, name still missing
                 } else {
                     renderPhone(ctx, open, session, null, null, 200);
                 }
@@ -224,7 +226,7 @@ public final class LoginRoutes {
     private void signIn(Context ctx, LoginFlow.TrackState.Open open, SessionService.Current session, User user, String amr) {
         String handle = sessions.signIn(session.session(), user.id(), amr);
         setSessionCookie(ctx, handle);
-        users.recordLogin(user.id());
+        users.recordLogin(user.id(), "sms".equals(amr));
         if (flow.consentRemembered(user.id(), open.track())) {
             WebSession signedIn = sessions.find(handle).orElseThrow().session();
             redirectOrUsed(ctx, flow.approve(open.track(), open.partner(), signedIn));

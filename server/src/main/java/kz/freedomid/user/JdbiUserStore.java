@@ -68,9 +68,10 @@ public final class JdbiUserStore implements UserStore {
     }
 
     @Override
-    public void recordLogin(UUID id, Instant at) {
-        jdbi.useHandle(h -> h.createUpdate("UPDATE users SET last_login_at = :at, phone_verified = TRUE WHERE id = :id")
-                .bind("at", at).bind("id", id).execute());
+    public void recordLogin(UUID id, boolean phoneVerified, Instant at) {
+        jdbi.useHandle(h -> h.createUpdate(
+                        "UPDATE users SET last_login_at = :at, phone_verified = (phone_verified OR :verified) WHERE id = :id")
+                .bind("at", at).bind("verified", phoneVerified).bind("id", id).execute());
     }
 
     @Override

@@ -58,8 +58,9 @@ public final class UserService {
         return store.findByPhone(phone);
     }
 
-    public void recordLogin(UUID id) {
-        store.recordLogin(id, clock.instant());
+    /** @param phoneVerified the sign-in proved the phone (an SMS code), which marks it verified */
+    public void recordLogin(UUID id, boolean phoneVerified) {
+        store.recordLogin(id, phoneVerified, clock.instant());
     }
 
     public void setPassword(UUID id, String password) {

@@ -12,7 +12,7 @@ public interface UserStore {
 
     Optional<User> findByPhone(String phone);
 
-    void recordLogin(UUID id, Instant at);
+    void recordLogin(UUID id, boolean phoneVerified, Instant at);
 
     void setPassword(UUID id, String passwordHash, Instant at);
 }
