@@ -1,7 +1,7 @@
 package kz.freedomid.oauth;
 
-import static kz.freedomid.oauth.ApiAssertions.assertError;
-import static kz.freedomid.oauth.ApiAssertions.assertValidation;
+import static kz.freedomid.oauth.ApiTestSupport.assertError;
+import static kz.freedomid.oauth.ApiTestSupport.assertValidation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
