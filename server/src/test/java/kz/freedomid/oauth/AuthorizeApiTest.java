@@ -94,6 +94,30 @@ class AuthorizeApiTest {
     }
 
     @Test
+    void authorizeLinkWhenItProducedACodeThenItCannotBeUsedAgain() {
+        var browser = server.browser();
+        String link = Flows.loginLink(server, partner, List.of("read.firstname"), null);
+        Flows.approvedRedirect(server, browser, link, Flows.newPhone());
+        long codes = server.count("SELECT COUNT(*) FROM auth_codes");
+
+        assertThat(browser.get(link).status()).isEqualTo(410); // same signed-in browser
+        assertThat(server.browser().get(link).status()).isEqualTo(410);
+        assertThat(server.count("SELECT COUNT(*) FROM auth_codes")).isEqualTo(codes);
+    }
+
+    @Test
+    void authorizeWhenStateIs512NonAsciiCharactersThenAccepted() {
+        String state = "ж".repeat(512);
+        Http.Response response = server.http().json("POST", PATH, partner.basic(),
+                Map.of("redirect_uri", REDIRECT, "grants", List.of("read.firstname"), "state", state));
+
+        assertThat(response.status()).as(response.body()).isEqualTo(200);
+        String trackId = Flows.query(response.json().get("redirect_uri").asText()).get("track_id");
+        assertThat(server.count("SELECT COUNT(*) FROM login_tracks WHERE id = ? AND state = ?", UUID.fromString(trackId), state))
+                .isEqualTo(1);
+    }
+
+    @Test
     void authorizeWhenGrantsRepeatThenDuplicatesAreIgnored() {
         Http.Response response = server.http().json("POST", PATH, partner.basic(),
                 Map.of("redirect_uri", REDIRECT, "grants", List.of("read.phone", "read.firstname", "read.phone")));
@@ -137,6 +161,7 @@ class AuthorizeApiTest {
                 Arguments.of("path case differs", body("https://partner.example/Callback?shop=1", grants), List.of("redirect_uri")),
                 Arguments.of("query dropped", body("https://partner.example/callback", grants), List.of("redirect_uri")),
                 Arguments.of("query extended", body(REDIRECT + "&x=2", grants), List.of("redirect_uri")),
+                Arguments.of("surrounding spaces", body(" " + REDIRECT + " ", grants), List.of("redirect_uri")),
                 Arguments.of("redirect_uri a number", "{\"redirect_uri\":123," + grants + "}", List.of("redirect_uri")),
                 Arguments.of("redirect_uri an array", "{\"redirect_uri\":[\"" + REDIRECT + "\"]," + grants + "}", List.of("redirect_uri")),
                 Arguments.of("missing grants", "{\"redirect_uri\":\"" + REDIRECT + "\"}", List.of("grants")),
