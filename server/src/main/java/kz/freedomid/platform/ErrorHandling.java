@@ -32,7 +32,8 @@ public final class ErrorHandling {
                     case 404, 405 -> FreedomError.NOT_FOUND;
                     default -> status >= 500 ? FreedomError.INTERNAL : FreedomError.MALFORMED_BODY;
                 };
-                writeEnvelope(ctx, status == 413 ? 400 : status, error, Map.of());
+                // The status agrees with the code's row of the contract table: 100006 is 404, also for a wrong method.
+                writeEnvelope(ctx, status == 413 ? 400 : status == 405 ? 404 : status, error, Map.of());
             } else {
                 pages.render(ctx, status, status == 404 ? "error.not_found" : "error.bad_request");
             }
