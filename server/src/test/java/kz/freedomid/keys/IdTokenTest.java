@@ -60,6 +60,17 @@ class IdTokenTest {
     }
 
     @Test
+    void refreshWhenOpenidGrantedThenNewIdTokenBindsTheNewAccessToken() throws Exception {
+        var partner = Flows.partner(server, Grant.OPENID);
+        var tokens = Flows.exchange(server, partner, Flows.codeFrom(server, partner, List.of("openid")));
+        Http.Response refreshed = server.http().send("PATCH", "/api/v1/oauth/token", Http.bearer(tokens.refreshToken()), null, null);
+        assertThat(refreshed.status()).as(refreshed.body()).isEqualTo(200);
+        var claims = SignedJWT.parse(refreshed.json().get("id_token").asText()).getJWTClaimsSet();
+        assertThat(claims.getStringClaim("at_hash")).isEqualTo(IdTokens.atHash(refreshed.json().get("access_token").asText()));
+        assertThat(claims.getAudience()).containsExactly(partner.clientId());
+    }
+
+    @Test
     void exchangeWithoutOpenidHasNoIdToken() {
         var partner = Flows.partner(server, Grant.READ_PHONE);
         var response = server.http().json("POST", "/api/v1/oauth/token", partner.basic(),

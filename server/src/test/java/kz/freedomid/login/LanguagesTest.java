@@ -62,6 +62,18 @@ class LanguagesTest {
     }
 
     @Test
+    void signupWhenLanguageSwitchedAfterTheCodeThenTheSignupFormStays() {
+        Browser browser = server.browser().acceptLanguage("en");
+        String link = link();
+        Browser.Page signup = Flows.signInWithCode(server, browser, link, Flows.newPhone());
+        assertThat(signup.document().selectFirst("form[action=/login/signup]")).isNotNull();
+        Browser.Page switched = browser.get(link + "&lang=kk");
+        assertLanguage(switched, "kk", "login.signup.title");
+        Browser.Page done = browser.submit(switched, "/login/signup", Map.of("firstname", "Asel", "lastname", "Omarova"));
+        assertThat(done.status()).isEqualTo(303);
+    }
+
+    @Test
     void acceptLanguagePicksThePageLanguage() {
         Map<String, String> cases = Map.of("kk", "kk", "ru", "ru", "en", "en", "kk-KZ,ru;q=0.8", "kk",
                 "ru-RU,ru;q=0.9,en;q=0.8", "ru", "en-GB", "en", "de-DE,de;q=0.9,kk;q=0.5", "kk", "fr", "ru");

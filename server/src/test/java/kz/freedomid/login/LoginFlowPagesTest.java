@@ -265,4 +265,19 @@ class LoginFlowPagesTest {
         Browser.Page back = browser.submit(expired, "/login/expired", Map.of());
         assertThat(Flows.query(back.location())).containsEntry("error_code", "100102");
     }
+
+    @Test
+    void phoneIsMarkedVerifiedBySmsSignInButNotByPassword() {
+        String phone = Flows.newPhone();
+        var user = server.app.users.create(new kz.freedomid.user.NewUser(phone, null, "Erlan", "Sadykov", "long-password-1", false, null));
+        Browser browser = server.browser();
+        String link = Flows.loginLink(server, partner, List.of("read.phone"), null);
+        Browser.Page password = browser.submit(browser.get(link), "/login/phone", Map.of("phone", phone, "method", "password"));
+        assertThat(browser.submit(password, "/login/password", Map.of("password", "long-password-1")).status()).isEqualTo(303);
+        assertThat(server.count("SELECT COUNT(*) FROM users WHERE id = ? AND phone_verified = FALSE AND last_login_at IS NOT NULL", user.id()))
+                .isEqualTo(1);
+
+        Flows.signInWithCode(server, server.browser(), Flows.loginLink(server, partner, List.of("read.phone"), null), phone);
+        assertThat(server.count("SELECT COUNT(*) FROM users WHERE id = ? AND phone_verified = TRUE", user.id())).isEqualTo(1);
+    }
 }
