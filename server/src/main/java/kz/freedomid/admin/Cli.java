@@ -150,6 +150,11 @@ public final class Cli {
                         row.put("grants", p.grants().stream().map(Grant::wireName).toList());
                         row.put("revoke_uri", p.revokeUri());
                         row.put("status", p.active() ? "active" : "disabled");
+                        row.put("public_client", p.settings().publicClient());
+                        row.put("post_logout_redirect_uris", p.settings().postLogoutRedirectUris());
+                        row.put("backchannel_logout_uri", p.settings().backchannelLogoutUri());
+                        row.put("permissions", p.settings().permissions());
+                        row.put("id_token_alg", p.settings().idTokenAlg());
                         return row;
                     }).toList()));
                 } else {

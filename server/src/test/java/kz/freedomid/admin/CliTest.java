@@ -93,6 +93,26 @@ class CliTest {
     }
 
     @Test
+    void publicClientHasNoSecretAndKeysRotatePublishesNewKeys() throws Exception {
+        Result created = cli("partner", "create", "--name", "Mobile app", "--redirect-uri", "kz.shop.app:/callback",
+                "--grants", "openid,read.phone", "--public", "--post-logout-redirect-uri", "kz.shop.app:/bye",
+                "--id-token-alg", "ES256", "--json");
+        assertThat(created.exit()).as(created.err()).isZero();
+        assertThat(created.json().get("client_secret").isNull()).isTrue();
+        var partner = server.app.partners.find(UUID.fromString(created.json().get("client_id").asText())).orElseThrow();
+        assertThat(partner.settings().publicClient()).isTrue();
+        assertThat(partner.settings().postLogoutRedirectUris()).containsExactly("kz.shop.app:/bye");
+        assertThat(partner.settings().idTokenAlg()).isEqualTo("ES256");
+
+        int before = com.nimbusds.jose.jwk.JWKSet.parse(server.http().get("/api/v1/oidc/jwks", null).body()).getKeys().size();
+        Result rotated = cli("keys", "rotate", "--lead", "PT10M");
+        assertThat(rotated.exit()).as(rotated.err()).isZero();
+        assertThat(rotated.out()).contains("New signing keys");
+        int after = com.nimbusds.jose.jwk.JWKSet.parse(server.http().get("/api/v1/oidc/jwks", null).body()).getKeys().size();
+        assertThat(after).isEqualTo(before + 2);
+    }
+
+    @Test
     void badSettingStopsWithOneLineNamingIt() throws Exception {
         Result result = run(Map.of("FREEDOM_ID_PORT", "eighty"), "partner", "list");
         assertThat(result.exit()).isEqualTo(2);
