@@ -24,6 +24,7 @@ import kz.freedomid.login.PasswordLockout;
 import kz.freedomid.login.SessionService;
 import kz.freedomid.login.SmsSender;
 import kz.freedomid.oauth.PartnerApiRoutes;
+import kz.freedomid.oidc.OidcRoutes;
 import kz.freedomid.oauth.TokenResponses;
 import kz.freedomid.partner.JdbiPartnerStore;
 import kz.freedomid.partner.PartnerService;
@@ -61,6 +62,9 @@ public final class App implements AutoCloseable {
     public final LoginFlow loginFlow;
     public final SessionService sessions;
     public final SmsSender sms;
+    private final SigningKeys keys;
+    private final java.util.concurrent.ScheduledExecutorService upkeep =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("upkeep").factory());
     private Javalin server;
     private DemoSeed.DemoPartner demoPartner;
 
@@ -76,10 +80,11 @@ public final class App implements AutoCloseable {
         var jdbi = database.jdbi();
         this.partners = new PartnerService(new JdbiPartnerStore(jdbi), secrets, ids, clock);
         this.users = new UserService(new JdbiUserStore(jdbi), PasswordHasher.owasp(random), ids, clock);
-        this.tokens = new TokenService(new JdbiTokenStore(jdbi), secrets, ids, clock, config.lifetimes());
+        this.tokens = new TokenService(new JdbiTokenStore(jdbi), secrets, ids, clock, config.lifetimes(), partners::find);
         this.loginFlow = new LoginFlow(new JdbiTrackStore(jdbi), new JdbiConsentStore(jdbi), partners, tokens, ids, clock,
-                config.lifetimes().loginLink());
+                config.lifetimes().loginLink(), config.issuer());
         this.sessions = new SessionService(new JdbiSessionStore(jdbi), secrets, ids, clock, config.lifetimes().session());
+        this.keys = new SigningKeys(jdbi, MasterKey.load(config.masterKey(), config.dataDir(), random), clock);
         this.sms = "log".equals(config.smsSender()) ? new DevOutbox(clock) : new HttpSmsSender(config.smsUrl(), Json.MAPPER);
     }
 
@@ -91,13 +96,9 @@ public final class App implements AutoCloseable {
         OtpService otp = new OtpService(new JdbiOtpStore(jdbi), sms, secrets, ids, clock, config.lifetimes().otp());
         LoginRoutes login = new LoginRoutes(loginFlow, sessions, otp, users, new PasswordLockout(jdbi, clock), pages,
                 config.https());
-        if (!config.dev() && config.masterKey() == null) {
-            LOG.warn("FREEDOM_ID_MASTER_KEY is not set: signing keys are protected by {}; set it in production",
-                    config.dataDir().resolve("master.key"));
-        }
-        SigningKeys keys = new SigningKeys(jdbi, MasterKey.load(config.masterKey(), config.dataDir(), new SecureRandom()), clock);
-        keys.current(); // made or loaded now, not on the first token request
+        SigningKeys.ALGORITHMS.forEach(keys::current); // made or loaded now, not on the first token request
         IdTokens idTokens = new IdTokens(keys, config.issuer(), clock, config.lifetimes().idToken());
+        OidcRoutes oidc = new OidcRoutes(config.issuer(), partners, loginFlow, sessions, tokens, keys, idTokens, pages);
         PartnerApiRoutes partnerApi = new PartnerApiRoutes(partners, loginFlow, tokens, new TokenResponses(idTokens),
                 config.issuer());
         if (config.dev()) {
@@ -131,15 +132,31 @@ public final class App implements AutoCloseable {
                 ctx.status(up ? 200 : 503).json(up ? "{\"status\":\"UP\"}" : "{\"status\":\"DOWN\",\"database\":\"DOWN\"}");
             });
             partnerApi.register(routes);
-            routes.get("/api/v1/oidc/jwks", ctx -> ctx.header("Cache-Control", "public, max-age=300")
-                    .contentType("application/jwk-set+json").result(keys.publicKeys().toString()));
+            oidc.register(routes);
             login.register(routes);
             if (config.dev()) {
                 if (sms instanceof DevOutbox outbox) new DevRoutes(outbox).register(routes);
                 new DemoRoutes(demoPartner, pages, this::port).register(routes);
             }
         }).start(config.port());
+        scheduleUpkeep();
         return this;
+    }
+
+    public SigningKeys signingKeys() {
+        return keys;
+    }
+
+    /** Key rotation on a schedule: every node checks; creating a spare key twice in a race is harmless. */
+    private void scheduleUpkeep() {
+        upkeep.scheduleWithFixedDelay(() -> {
+            try {
+                keys.maintain(config.keyRotation(), java.time.Duration.ofDays(1),
+                        config.lifetimes().idToken().plus(java.time.Duration.ofHours(1)));
+            } catch (RuntimeException e) {
+                LOG.warn("signing key upkeep failed: {}", e.toString());
+            }
+        }, 1, 60, java.util.concurrent.TimeUnit.MINUTES);
     }
 
     public int port() {
@@ -152,6 +169,7 @@ public final class App implements AutoCloseable {
 
     @Override
     public void close() {
+        upkeep.shutdownNow();
         if (server != null) server.stop();
         database.close();
         LOG.info("stopped");

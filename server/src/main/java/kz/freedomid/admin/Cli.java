@@ -13,6 +13,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
 import kz.freedomid.App;
 import kz.freedomid.demo.DemoSeed;
+import kz.freedomid.partner.ClientSettings;
 import kz.freedomid.partner.Grant;
 import kz.freedomid.partner.Partner;
 import kz.freedomid.partner.PartnerService;
@@ -29,7 +30,7 @@ import picocli.CommandLine.Parameters;
 /** {@code freedom-id serve | partner … | user …}. Admin commands work on the same database while the server runs. */
 @Command(name = "freedom-id", mixinStandardHelpOptions = true, version = "Freedom ID server 0.1",
         description = "Freedom ID identity provider.",
-        subcommands = {Cli.Serve.class, Cli.PartnerCommands.class, Cli.UserCommands.class})
+        subcommands = {Cli.Serve.class, Cli.PartnerCommands.class, Cli.UserCommands.class, Cli.KeyCommands.class})
 public final class Cli {
     static final int BAD_INPUT = 2;
 
@@ -90,6 +91,14 @@ public final class Cli {
         @Option(names = "--grants", required = true, split = ",", description = "Comma-separated grants, e.g. read.firstname,read.phone")
         List<String> grants;
         @Option(names = "--revoke-uri", description = "Default URL for revoke callbacks.") String revokeUri;
+        @Option(names = "--public", description = "A public client (no secret; PKCE S256 required), e.g. a mobile app.")
+        boolean publicClient;
+        @Option(names = "--post-logout-redirect-uri", description = "Where OIDC logout may return; repeat for several.")
+        List<String> postLogoutRedirectUris = List.of();
+        @Option(names = "--backchannel-logout-uri", description = "OIDC back-channel logout endpoint.") String backchannel;
+        @Option(names = "--permission", description = "Service-token permission, e.g. users:write; repeat for several.")
+        List<String> permissions = List.of();
+        @Option(names = "--id-token-alg", description = "RS256 (default) or ES256.") String idTokenAlg = "RS256";
         @Option(names = "--json", description = "Print one JSON object on one line.") boolean json;
         @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -101,13 +110,18 @@ public final class Cli {
                         "Unknown grant '" + g + "'. Known grants: " + Arrays.stream(Grant.values()).map(Grant::wireName).toList())));
             }
             try (App app = domain()) {
-                var registered = app.partners.register(new PartnerService.NewPartner(name, redirectUris, parsed, revokeUri));
+                var settings = new ClientSettings(publicClient, postLogoutRedirectUris, backchannel, Set.copyOf(permissions),
+                        idTokenAlg);
+                var registered = app.partners.register(new PartnerService.NewPartner(name, redirectUris, parsed, revokeUri,
+                        settings));
                 String clientId = registered.partner().clientId().toString();
                 if (json) {
                     Map<String, Object> out = new LinkedHashMap<>();
                     out.put("client_id", clientId);
                     out.put("client_secret", registered.clientSecret());
                     spec.commandLine().getOut().println(Json.write(out));
+                } else if (publicClient) {
+                    spec.commandLine().getOut().printf("client_id: %s%nA public client has no secret: it must use PKCE (S256).%n", clientId);
                 } else {
                     spec.commandLine().getOut().printf("client_id:     %s%nclient_secret: %s%nKeep the secret safe: it is shown only once.%n",
                             clientId, registered.clientSecret());
@@ -171,6 +185,27 @@ public final class Cli {
                 } else {
                     spec.commandLine().getOut().printf("client_id:     %s%nclient_secret: %s%n", clientId, secret.get());
                 }
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "keys", description = "Signing keys.", subcommands = {KeysRotate.class})
+    static final class KeyCommands {}
+
+    @Command(name = "rotate", description = "Publish new signing keys (RS256 and ES256) that start signing after --lead.")
+    static final class KeysRotate implements Callable<Integer> {
+        @Option(names = "--lead", description = "How long the new keys are published before they sign (ISO-8601 "
+                + "duration, default PT10M; PT0S signs at once, for a compromised key).", defaultValue = "PT10M")
+        java.time.Duration lead;
+        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            try (App app = domain()) {
+                List<String> kids = app.signingKeys().rotate(lead);
+                spec.commandLine().getOut().printf("New signing keys %s are published and sign from %s.%n", kids,
+                        java.time.Instant.now().plus(lead));
             }
             return 0;
         }

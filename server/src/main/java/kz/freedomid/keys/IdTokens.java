@@ -5,7 +5,11 @@ import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.RSASSASigner;
-import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.crypto.ECDSAVerifier;
+import com.nimbusds.jose.crypto.RSASSAVerifier;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import java.nio.charset.StandardCharsets;
@@ -35,8 +39,10 @@ public final class IdTokens {
         this.lifetime = lifetime;
     }
 
-    public String issue(IssuedTokens issued, String nonce) {
+    /** @param alg RS256 or ES256, the partner's choice */
+    public String issue(IssuedTokens issued, String alg) {
         TokenPair pair = issued.pair();
+        String nonce = pair.nonce();
         Instant now = clock.instant();
         JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
                 .issuer(issuer)
@@ -49,15 +55,31 @@ public final class IdTokens {
         if (pair.sessionId() != null) claims.claim("sid", pair.sessionId().toString());
         if (pair.amr() != null) claims.claim("amr", List.of(pair.amr()));
         if (nonce != null) claims.claim("nonce", nonce);
-        RSAKey key = keys.current();
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID())
+        JWK key = keys.current(alg);
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.parse(alg)).keyID(key.getKeyID())
                 .type(JOSEObjectType.JWT).build(), claims.build());
         try {
-            jwt.sign(new RSASSASigner(key));
+            jwt.sign(key instanceof ECKey ec ? new ECDSASigner(ec) : new RSASSASigner(key.toRSAKey()));
         } catch (JOSEException e) {
             throw new IllegalStateException(e);
         }
         return jwt.serialize();
+    }
+
+    /**
+     * Checks an id_token_hint (OIDC RP-Initiated Logout §2): our issuer and a key we publish; an expired one is fine.
+     */
+    public java.util.Optional<JWTClaimsSet> verifyHint(String idToken) {
+        try {
+            SignedJWT jwt = SignedJWT.parse(idToken);
+            JWK key = keys.publicKeys().getKeyByKeyId(jwt.getHeader().getKeyID());
+            if (key == null) return java.util.Optional.empty();
+            boolean valid = key instanceof ECKey ec ? jwt.verify(new ECDSAVerifier(ec)) : jwt.verify(new RSASSAVerifier(key.toRSAKey()));
+            JWTClaimsSet claims = jwt.getJWTClaimsSet();
+            return valid && issuer.equals(claims.getIssuer()) ? java.util.Optional.of(claims) : java.util.Optional.empty();
+        } catch (java.text.ParseException | JOSEException | RuntimeException e) {
+            return java.util.Optional.empty();
+        }
     }
 
     /** OIDC Core §3.1.3.6: left half of SHA-256 of the access token, base64url. */

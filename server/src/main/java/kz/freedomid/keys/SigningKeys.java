@@ -2,26 +2,38 @@ package kz.freedomid.keys;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.KeyUse;
-import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import java.text.ParseException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jdbi.v3.core.Jdbi;
 
 /**
- * The server's signing keys, kept in the database so every node signs with the same key and publishes the same JWKS.
- * The first node to start without a key makes one (RS256, 2048 bits).
+ * The server's signing keys (RS256 and ES256), kept in the database so every node signs with the same key and
+ * publishes the same JWKS. A key is published from creation, signs from {@code active_from} on, and is retired (no
+ * longer published) once its successor has signed for longer than every token it signed can live (contract 4.1).
  */
 public final class SigningKeys {
+    public static final List<String> ALGORITHMS = List.of("RS256", "ES256");
+    /** How long a node keeps using the key it loaded before it looks again; rotations reach every node within it. */
+    private static final Duration RELOAD_AFTER = Duration.ofMinutes(1);
+
+    private record Loaded(JWK key, Instant loadedAt) {}
+
     private final Jdbi jdbi;
     private final MasterKey master;
     private final Clock clock;
-    private volatile RSAKey current;
+    private final Map<String, Loaded> current = new ConcurrentHashMap<>();
 
     public SigningKeys(Jdbi jdbi, MasterKey master, Clock clock) {
         this.jdbi = jdbi;
@@ -29,57 +41,90 @@ public final class SigningKeys {
         this.clock = clock;
     }
 
-    /** The active private key; loaded once and kept, since a key never changes once made. */
-    public RSAKey current() {
-        RSAKey key = current;
-        if (key == null) {
-            synchronized (this) {
-                if (current == null) current = loadOrCreate();
-                key = current;
-            }
+    /** The private key that signs now for this algorithm; made on first use when the database has none. */
+    public JWK current(String alg) {
+        Instant now = clock.instant();
+        Loaded loaded = current.get(alg);
+        if (loaded == null || loaded.loadedAt().plus(RELOAD_AFTER).isBefore(now)) {
+            loaded = new Loaded(activeKey(alg, now), now);
+            current.put(alg, loaded);
         }
-        return key;
+        return loaded.key();
     }
 
+    /** Every key not retired, including the next one before it signs (contract 4.1). */
     public JWKSet publicKeys() {
         List<String> jwks = jdbi.withHandle(h -> h.createQuery(
-                        "SELECT public_jwk FROM signing_keys WHERE retired_at IS NULL ORDER BY active_from DESC")
+                        "SELECT public_jwk FROM signing_keys WHERE retired_at IS NULL ORDER BY active_from DESC, kid")
                 .mapTo(String.class).list());
-        return new JWKSet(jwks.stream().map(SigningKeys::parsePublic).map(k -> (com.nimbusds.jose.jwk.JWK) k).toList());
+        return new JWKSet(jwks.stream().map(SigningKeys::parse).toList());
     }
 
-    private RSAKey loadOrCreate() {
+    /** Publishes a new key per algorithm that starts signing after {@code lead}; returns their key ids. */
+    public List<String> rotate(Duration lead) {
+        Instant activeFrom = clock.instant().plus(lead);
+        List<String> kids = ALGORITHMS.stream().map(alg -> create(alg, activeFrom)).toList();
+        current.clear();
+        return kids;
+    }
+
+    /**
+     * Scheduled upkeep: when the newest key of an algorithm is older than {@code period} and no successor waits,
+     * publish one that signs after {@code lead}; retire keys whose successor has signed for {@code retention}.
+     */
+    public void maintain(Duration period, Duration lead, Duration retention) {
         Instant now = clock.instant();
-        return jdbi.withHandle(h -> h.createQuery("SELECT private_jwk_enc FROM signing_keys WHERE retired_at IS NULL "
-                        + "AND active_from <= :now ORDER BY active_from DESC FETCH FIRST 1 ROWS ONLY")
-                .bind("now", now).mapTo(String.class).findOne())
-                .map(enc -> parsePrivate(master.decrypt(enc)))
-                .orElseGet(() -> create(now));
+        for (String alg : ALGORITHMS) {
+            Instant newest = jdbi.withHandle(h -> h.createQuery(
+                            "SELECT MAX(active_from) FROM signing_keys WHERE alg = :alg AND retired_at IS NULL")
+                    .bind("alg", alg).mapTo(Instant.class).one());
+            if (newest != null && !newest.isAfter(now) && newest.plus(period).isBefore(now)) create(alg, now.plus(lead));
+        }
+        jdbi.useHandle(h -> h.createUpdate("""
+                        UPDATE signing_keys SET retired_at = :now
+                        WHERE retired_at IS NULL AND EXISTS (
+                            SELECT 1 FROM signing_keys newer WHERE newer.alg = signing_keys.alg
+                            AND newer.active_from > signing_keys.active_from AND newer.active_from <= :cutoff)""")
+                .bind("now", now).bind("cutoff", now.minus(retention)).execute());
     }
 
-    private RSAKey create(Instant now) {
+    private JWK activeKey(String alg, Instant now) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT private_jwk_enc FROM signing_keys WHERE alg = :alg "
+                        + "AND retired_at IS NULL AND active_from <= :now ORDER BY active_from DESC, kid FETCH FIRST 1 ROWS ONLY")
+                .bind("alg", alg).bind("now", now).mapTo(String.class).findOne())
+                .map(enc -> parse(master.decrypt(enc)))
+                .orElseGet(() -> parse(master.decrypt(privateOf(create(alg, now)))));
+    }
+
+    private String privateOf(String kid) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT private_jwk_enc FROM signing_keys WHERE kid = :kid")
+                .bind("kid", kid).mapTo(String.class).one());
+    }
+
+    private String create(String alg, Instant activeFrom) {
         try {
-            RSAKey key = new RSAKeyGenerator(2048).keyID(UUID.randomUUID().toString()).algorithm(JWSAlgorithm.RS256)
-                    .keyUse(KeyUse.SIGNATURE).generate();
+            String kid = UUID.randomUUID().toString();
+            JWK key = switch (alg) {
+                case "RS256" -> new RSAKeyGenerator(2048).keyID(kid).algorithm(JWSAlgorithm.RS256).keyUse(KeyUse.SIGNATURE).generate();
+                case "ES256" -> new ECKeyGenerator(Curve.P_256).keyID(kid).algorithm(JWSAlgorithm.ES256).keyUse(KeyUse.SIGNATURE).generate();
+                default -> throw new IllegalArgumentException("unsupported signing algorithm " + alg);
+            };
+            Instant now = clock.instant();
             jdbi.useHandle(h -> h.createUpdate("INSERT INTO signing_keys (kid, alg, public_jwk, private_jwk_enc, created_at, "
-                            + "active_from) VALUES (:kid, 'RS256', :pub, :priv, :now, :now)")
-                    .bind("kid", key.getKeyID()).bind("pub", key.toPublicJWK().toJSONString())
-                    .bind("priv", master.encrypt(key.toJSONString())).bind("now", now).execute());
-            return key;
+                            + "active_from) VALUES (:kid, :alg, :pub, :priv, :now, :from)")
+                    .bind("kid", kid).bind("alg", alg).bind("pub", key.toPublicJWK().toJSONString())
+                    .bind("priv", master.encrypt(key.toJSONString())).bind("now", now).bind("from", activeFrom).execute());
+            return kid;
         } catch (JOSEException e) {
             throw new IllegalStateException(e);
         }
     }
 
-    private static RSAKey parsePrivate(String json) {
+    private static JWK parse(String json) {
         try {
-            return RSAKey.parse(json);
+            return JWK.parse(json);
         } catch (ParseException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static RSAKey parsePublic(String json) {
-        return parsePrivate(json).toPublicJWK();
     }
 }

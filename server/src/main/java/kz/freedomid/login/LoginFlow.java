@@ -40,9 +40,11 @@ public final class LoginFlow {
     private final Ids ids;
     private final Clock clock;
     private final Duration linkLifetime;
+    private final String issuer;
 
     public LoginFlow(TrackStore tracks, ConsentStore consents, PartnerService partners, TokenService tokens, Ids ids,
-                     Clock clock, Duration linkLifetime) {
+                     Clock clock, Duration linkLifetime, String issuer) {
+        this.issuer = issuer;
         this.tracks = tracks;
         this.consents = consents;
         this.partners = partners;
@@ -53,9 +55,15 @@ public final class LoginFlow {
     }
 
     public Link createLink(Partner partner, String redirectUri, Set<Grant> grants, String state) {
+        return createLink(partner, redirectUri, grants, state, null);
+    }
+
+    /** A link for an OpenID Connect authorization request (contract 4.2): same pages, OIDC redirect parameters. */
+    public Link createLink(Partner partner, String redirectUri, Set<Grant> grants, String state,
+                           LoginTrack.OidcRequest oidc) {
         Instant now = clock.instant();
         LoginTrack track = new LoginTrack(ids.random(), partner.clientId(), redirectUri, grants, state, now,
-                now.plus(linkLifetime), null);
+                now.plus(linkLifetime), null, oidc);
         tracks.insert(track);
         return new Link(track.id(), track.expiresAt());
     }
@@ -73,7 +81,20 @@ public final class LoginFlow {
 
     /** True when the user already consented to at least these grants for this partner (remembered consent). */
     public boolean consentRemembered(UUID userId, LoginTrack track) {
+        if (track.isOidc() && "consent".equals(track.oidc().prompt())) return false;
         return consents.granted(userId, track.clientId()).containsAll(track.grants());
+    }
+
+    /**
+     * Whether this session's sign-in is good enough for the track: OIDC {@code prompt=login} wants a sign-in made
+     * after the request, {@code max_age} one at most that many seconds old (OIDC Core §3.1.2.1).
+     */
+    public boolean authenticationFresh(LoginTrack track, WebSession session) {
+        if (!session.signedIn()) return false;
+        if (!track.isOidc()) return true;
+        if ("login".equals(track.oidc().prompt()) && session.authTime().isBefore(track.createdAt())) return false;
+        Integer maxAge = track.oidc().maxAge();
+        return maxAge == null || !session.authTime().plusSeconds(maxAge).isBefore(clock.instant());
     }
 
     /** Issues the code and returns the partner redirect; empty when the track was already finished. */
@@ -82,17 +103,30 @@ public final class LoginFlow {
         Set<Grant> remembered = new java.util.HashSet<>(consents.granted(session.userId(), partner.clientId()));
         remembered.addAll(track.grants());
         consents.save(session.userId(), partner.clientId(), remembered, clock.instant());
+        LoginTrack.OidcRequest oidc = track.oidc();
         String code = tokens.issueCode(new TokenService.CodeRequest(partner, session.userId(), session.id(),
-                track.grants(), track.redirectUri(), session.authTime(), session.amr()));
-        return Optional.of(redirect(track, Map.of("authorization_code", code)));
+                track.grants(), track.redirectUri(), session.authTime(), session.amr(),
+                oidc == null ? null : oidc.nonce(), oidc == null ? null : oidc.codeChallenge()));
+        return Optional.of(redirect(track, Map.of(track.isOidc() ? "code" : "authorization_code", code)));
     }
 
     public Optional<String> deny(LoginTrack track) {
-        return finishWithError(track, FreedomError.USER_DECLINED);
+        return track.isOidc() ? fail(track, "access_denied", "The user denied the request.")
+                : finishWithError(track, FreedomError.USER_DECLINED);
     }
 
     public Optional<String> expired(LoginTrack track) {
-        return finishWithError(track, FreedomError.LOGIN_LINK_EXPIRED);
+        return track.isOidc() ? fail(track, "access_denied", "The sign-in took too long; start again.")
+                : finishWithError(track, FreedomError.LOGIN_LINK_EXPIRED);
+    }
+
+    /** Ends an OIDC request with a standard error redirect (RFC 6749 §4.1.2.1), e.g. login_required for prompt=none. */
+    public Optional<String> fail(LoginTrack track, String error, String description) {
+        if (!tracks.finish(track.id(), clock.instant())) return Optional.empty();
+        Map<String, String> params = new LinkedHashMap<>();
+        params.put("error", error);
+        params.put("error_description", description);
+        return Optional.of(redirect(track, params));
     }
 
     private Optional<String> finishWithError(LoginTrack track, FreedomError error) {
@@ -100,9 +134,10 @@ public final class LoginFlow {
         return Optional.of(redirect(track, Map.of("error_code", String.valueOf(error.code()))));
     }
 
-    private static String redirect(LoginTrack track, Map<String, String> params) {
+    private String redirect(LoginTrack track, Map<String, String> params) {
         Map<String, String> all = new LinkedHashMap<>(params);
         if (track.state() != null) all.put("state", track.state());
+        if (track.isOidc()) all.put("iss", issuer); // RFC 9207
         return Redirects.withParams(track.redirectUri(), all);
     }
 }

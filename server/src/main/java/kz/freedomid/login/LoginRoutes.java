@@ -67,12 +67,13 @@ public final class LoginRoutes {
             case LoginFlow.TrackState.Finished f -> pages.message(ctx, 410, "error.title", "error.used_link");
             case LoginFlow.TrackState.Expired e -> renderExpired(ctx, e, session);
             case LoginFlow.TrackState.Open open -> {
-                if (session.session().signedIn()) {
+                if (flow.authenticationFresh(open.track(), session.session())) {
                     continueSignedIn(ctx, open, session.session());
                 } else if (session.session().pendingPhone() != null) {
                     renderSignup(ctx, open, session, null, null, null, 200); // phone verified, name still missing
                 } else {
-                    renderPhone(ctx, open, session, null, null, 200);
+                    String hint = open.track().isOidc() ? open.track().oidc().loginHint() : null;
+                    renderPhone(ctx, open, session, hint, null, 200);
                 }
             }
         }
@@ -172,7 +173,7 @@ public final class LoginRoutes {
             return;
         }
         SessionService.Current session = session(ctx);
-        if (!session.session().signedIn()) {
+        if (!flow.authenticationFresh(open.track(), session.session())) {
             ctx.redirect("/login?track_id=" + open.track().id(), HttpStatus.SEE_OTHER);
             return;
         }
@@ -185,7 +186,7 @@ public final class LoginRoutes {
     }
 
     private void submitConsent(Context ctx, LoginFlow.TrackState.Open open, SessionService.Current session) {
-        if (!session.session().signedIn()) {
+        if (!flow.authenticationFresh(open.track(), session.session())) {
             ctx.redirect("/login?track_id=" + open.track().id(), HttpStatus.SEE_OTHER);
             return;
         }

@@ -7,7 +7,17 @@ import kz.freedomid.partner.Grant;
 
 /** A login link (contract 3.1): where to send the user back, with which grants. Single use. */
 public record LoginTrack(UUID id, UUID clientId, String redirectUri, Set<Grant> grants, String state,
-                         Instant createdAt, Instant expiresAt, Instant finishedAt) {
+                         Instant createdAt, Instant expiresAt, Instant finishedAt, OidcRequest oidc) {
+    /**
+     * What an OpenID Connect authorization request adds (contract 4.2); null for the partner API's links.
+     * {@code prompt} is "login", "consent" or null; {@code maxAge} null when not given.
+     */
+    public record OidcRequest(String nonce, String codeChallenge, String prompt, Integer maxAge, String loginHint) {}
+
+    public boolean isOidc() {
+        return oidc != null;
+    }
+
     public boolean expiredAt(Instant now) {
         return !expiresAt.isAfter(now);
     }

@@ -66,11 +66,11 @@ public final class PartnerApiRoutes {
             errors.add("revoke_uri", "The revoke_uri must be a valid https URL.");
         }
         errors.throwIfAny();
-        TokenOutcome outcome = tokens.exchangeCode(partner, code, null, revokeUri);
+        TokenOutcome outcome = tokens.exchangeCode(partner, new TokenService.Exchange(code, null, null, revokeUri));
         if (outcome instanceof TokenOutcome.Rejected rejected) {
             throw new FreedomException(FreedomError.INVALID_AUTHORIZATION_CODE, "code rejected: " + rejected.reason());
         }
-        json(ctx, 200, responses.pair(((TokenOutcome.Issued) outcome).tokens()));
+        json(ctx, 200, responses.pair(((TokenOutcome.Issued) outcome).tokens(), partner.settings().idTokenAlg()));
     }
 
     /** 3.4: refresh token (as Bearer) → new pair; the old pair dies at once. */
@@ -87,7 +87,9 @@ public final class PartnerApiRoutes {
                     "refresh rejected: " + rejected.reason());
         }
         IssuedTokens issued = ((TokenOutcome.Issued) outcome).tokens();
-        json(ctx, 200, responses.pair(issued));
+        String alg = !issued.pair().grants().contains(kz.freedomid.partner.Grant.OPENID) ? "RS256"
+                : partners.find(issued.pair().clientId()).map(p -> p.settings().idTokenAlg()).orElse("RS256");
+        json(ctx, 200, responses.pair(issued, alg));
     }
 
     /** 3.5: the user's current data, only the consented fields. */

@@ -15,14 +15,15 @@ public final class TokenResponses {
         this.idTokens = idTokens;
     }
 
-    public Map<String, Object> pair(IssuedTokens issued) {
+    /** @param idTokenAlg the partner's id_token algorithm, used when {@code openid} was granted */
+    public Map<String, Object> pair(IssuedTokens issued, String idTokenAlg) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("id", issued.pair().id().toString());
         out.put("access_token", issued.accessToken());
         out.put("refresh_token", issued.refreshToken());
         out.put("access_expire_at", Json.timestamp(issued.pair().accessExpiresAt()));
         out.put("refresh_expire_at", Json.timestamp(issued.pair().refreshExpiresAt()));
-        if (issued.pair().grants().contains(Grant.OPENID)) out.put("id_token", idTokens.issue(issued, null));
+        if (issued.pair().grants().contains(Grant.OPENID)) out.put("id_token", idTokens.issue(issued, idTokenAlg));
         return out;
     }
 }

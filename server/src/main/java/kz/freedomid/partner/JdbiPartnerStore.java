@@ -13,7 +13,8 @@ import org.jdbi.v3.core.statement.StatementContext;
 
 public final class JdbiPartnerStore implements PartnerStore {
     private static final String COLUMNS =
-            "client_id, name, secret_hash, redirect_uris, grants, revoke_uri, access_ttl_seconds, refresh_ttl_seconds, status, created_at";
+            "client_id, name, secret_hash, redirect_uris, grants, revoke_uri, access_ttl_seconds, refresh_ttl_seconds, status, "
+            + "created_at, public_client, post_logout_redirect_uris, backchannel_logout_uri, permissions, id_token_alg";
 
     private final Jdbi jdbi;
 
@@ -25,8 +26,10 @@ public final class JdbiPartnerStore implements PartnerStore {
     public void insert(Partner p) {
         jdbi.useHandle(h -> h.createUpdate("""
                         INSERT INTO partners (client_id, name, secret_hash, redirect_uris, grants, revoke_uri,
-                            access_ttl_seconds, refresh_ttl_seconds, status, created_at, updated_at)
-                        VALUES (:id, :name, :secret, :uris, :grants, :revokeUri, :accessTtl, :refreshTtl, :status, :now, :now)""")
+                            access_ttl_seconds, refresh_ttl_seconds, status, created_at, updated_at, public_client,
+                            post_logout_redirect_uris, backchannel_logout_uri, permissions, id_token_alg)
+                        VALUES (:id, :name, :secret, :uris, :grants, :revokeUri, :accessTtl, :refreshTtl, :status, :now, :now,
+                            :publicClient, :logoutUris, :backchannel, :permissions, :alg)""")
                 .bind("id", p.clientId())
                 .bind("name", p.name())
                 .bind("secret", p.secretHash())
@@ -37,6 +40,11 @@ public final class JdbiPartnerStore implements PartnerStore {
                 .bind("refreshTtl", p.refreshTtl() == null ? null : (Integer) (int) p.refreshTtl().toSeconds())
                 .bind("status", p.active() ? "active" : "disabled")
                 .bind("now", p.createdAt())
+                .bind("publicClient", p.settings().publicClient())
+                .bind("logoutUris", String.join("\n", p.settings().postLogoutRedirectUris()))
+                .bind("backchannel", p.settings().backchannelLogoutUri())
+                .bind("permissions", String.join(" ", new java.util.TreeSet<>(p.settings().permissions())))
+                .bind("alg", p.settings().idTokenAlg())
                 .execute());
     }
 
@@ -74,12 +82,20 @@ public final class JdbiPartnerStore implements PartnerStore {
                 rs.getObject("client_id", UUID.class),
                 rs.getString("name"),
                 rs.getString("secret_hash"),
-                Arrays.stream(rs.getString("redirect_uris").split("\n")).filter(s -> !s.isEmpty()).toList(),
+                lines(rs.getString("redirect_uris")),
                 Grant.split(rs.getString("grants")),
                 rs.getString("revoke_uri"),
                 accessNull ? null : Duration.ofSeconds(access),
                 refreshNull ? null : Duration.ofSeconds(refresh),
                 "active".equals(rs.getString("status")),
-                rs.getObject("created_at", java.time.OffsetDateTime.class).toInstant());
+                rs.getObject("created_at", java.time.OffsetDateTime.class).toInstant(),
+                new ClientSettings(rs.getBoolean("public_client"), lines(rs.getString("post_logout_redirect_uris")),
+                        rs.getString("backchannel_logout_uri"),
+                        java.util.Set.copyOf(Arrays.stream(rs.getString("permissions").split(" ")).filter(s -> !s.isEmpty()).toList()),
+                        rs.getString("id_token_alg")));
+    }
+
+    private static List<String> lines(String stored) {
+        return stored == null ? List.of() : Arrays.stream(stored.split("\n")).filter(s -> !s.isEmpty()).toList();
     }
 }

@@ -17,10 +17,15 @@ public record Partner(
         Duration accessTtl,
         Duration refreshTtl,
         boolean active,
-        Instant createdAt) {
+        Instant createdAt,
+        ClientSettings settings) {
 
     public boolean allowsRedirectUri(String uri) {
         // Exact string match, no normalisation (RFC 6749 §3.1.2.3; OAuth security BCP §4.1.3).
         return uri != null && redirectUris.contains(uri);
+    }
+
+    public boolean allowsPostLogoutRedirectUri(String uri) {
+        return uri != null && settings.postLogoutRedirectUris().contains(uri);
     }
 }

@@ -21,7 +21,12 @@ public final class PartnerService {
     static final int SECRET_LENGTH = 64;
     private static final String UNKNOWN_CLIENT_HASH = Secrets.sha256("no such client");
 
-    public record NewPartner(String name, List<String> redirectUris, Set<Grant> grants, String revokeUri) {}
+    public record NewPartner(String name, List<String> redirectUris, Set<Grant> grants, String revokeUri,
+                             ClientSettings settings) {
+        public NewPartner(String name, List<String> redirectUris, Set<Grant> grants, String revokeUri) {
+            this(name, redirectUris, grants, revokeUri, ClientSettings.defaults());
+        }
+    }
 
     public record Registered(Partner partner, String clientSecret) {}
 
@@ -46,9 +51,9 @@ public final class PartnerService {
         validate(request);
         Partner partner = new Partner(clientId, request.name().strip(), Secrets.sha256(secret),
                 List.copyOf(new LinkedHashSet<>(request.redirectUris())), Set.copyOf(request.grants()),
-                request.revokeUri(), null, null, true, clock.instant());
+                request.revokeUri(), null, null, true, clock.instant(), request.settings());
         store.insert(partner);
-        return new Registered(partner, secret);
+        return new Registered(partner, partner.settings().publicClient() ? null : secret);
     }
 
     public List<Partner> list() {
@@ -57,6 +62,11 @@ public final class PartnerService {
 
     public Optional<Partner> find(UUID clientId) {
         return store.find(clientId);
+    }
+
+    /** A public client identifies itself by client_id alone (RFC 6749 §2.1); PKCE then stands in for the secret. */
+    public Optional<Partner> findPublicClient(String clientId) {
+        return parseUuid(clientId).flatMap(store::find).filter(p -> p.active() && p.settings().publicClient());
     }
 
     /** Issues a new secret; the old one stops working at once. */
@@ -70,7 +80,7 @@ public final class PartnerService {
         Optional<Partner> partner = parseUuid(clientId).flatMap(store::find);
         String expected = partner.map(Partner::secretHash).orElse(UNKNOWN_CLIENT_HASH);
         boolean secretMatches = Secrets.constantTimeEquals(expected, Secrets.sha256(secret == null ? "" : secret));
-        if (partner.isEmpty() || !secretMatches || !partner.get().active()) {
+        if (partner.isEmpty() || !secretMatches || !partner.get().active() || partner.get().settings().publicClient()) {
             throw new FreedomException(FreedomError.INVALID_CLIENT, "client authentication failed for " + clientId);
         }
         return partner.get();
@@ -102,6 +112,21 @@ public final class PartnerService {
         }
         if (request.revokeUri() != null && !isHttpUrl(request.revokeUri())) {
             problems.add("invalid revoke URI: " + request.revokeUri());
+        }
+        ClientSettings settings = request.settings();
+        for (String uri : settings.postLogoutRedirectUris()) {
+            if (!isValidRedirectUri(uri)) problems.add("invalid post-logout redirect URI: " + uri);
+        }
+        if (settings.backchannelLogoutUri() != null && !isHttpUrl(settings.backchannelLogoutUri())) {
+            problems.add("invalid back-channel logout URI: " + settings.backchannelLogoutUri());
+        }
+        for (String permission : settings.permissions()) {
+            if (!ClientSettings.KNOWN_PERMISSIONS.contains(permission)) {
+                problems.add("unknown permission '" + permission + "'; known: " + ClientSettings.KNOWN_PERMISSIONS);
+            }
+        }
+        if (!ClientSettings.ID_TOKEN_ALGS.contains(settings.idTokenAlg())) {
+            problems.add("id_token algorithm must be one of " + ClientSettings.ID_TOKEN_ALGS);
         }
         if (!problems.isEmpty()) throw new IllegalArgumentException(String.join("; ", problems));
     }

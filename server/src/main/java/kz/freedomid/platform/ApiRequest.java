@@ -78,6 +78,11 @@ public final class ApiRequest {
         }
     }
 
+    /** The raw body, at most 64 KiB (100008 beyond). */
+    public static byte[] body(Context ctx) {
+        return boundedBody(ctx);
+    }
+
     private static byte[] boundedBody(Context ctx) {
         Object cached = ctx.attribute("freedom.body");
         if (cached instanceof byte[] bytes) return bytes;

@@ -20,6 +20,7 @@ public record Config(
         String smsSender,
         URI smsUrl,
         String masterKey,
+        Duration keyRotation,
         Lifetimes lifetimes) {
 
     @Override
@@ -72,9 +73,14 @@ public record Config(
             }
             default -> throw new BadSettingException("FREEDOM_ID_SMS_SENDER", "expected 'log' or 'http', got '" + sms + "'");
         }
+        String masterKey = env.get("FREEDOM_ID_MASTER_KEY");
+        if (!dev && (masterKey == null || masterKey.isBlank())) {
+            throw new BadSettingException("FREEDOM_ID_MASTER_KEY", "required when development mode is off "
+                    + "(Base64 of 32 random bytes, e.g. head -c32 /dev/urandom | base64)");
+        }
         return new Config(port, issuer, dbUrl, env.getOrDefault("FREEDOM_ID_DB_USER", dbUrl.startsWith("jdbc:h2:") ? "sa" : ""),
-                env.getOrDefault("FREEDOM_ID_DB_PASSWORD", ""), dataDir, dev, sms, smsUrl, env.get("FREEDOM_ID_MASTER_KEY"),
-                Lifetimes.defaults());
+                env.getOrDefault("FREEDOM_ID_DB_PASSWORD", ""), dataDir, dev, sms, smsUrl, masterKey,
+                Duration.ofDays(intSetting(env, "FREEDOM_ID_KEY_ROTATION_DAYS", 30, 1, 3650)), Lifetimes.defaults());
     }
 
     public boolean https() {

@@ -24,9 +24,16 @@ public final class ErrorHandling {
             LOG.info("{} {} -> {} ({}) [{}]", ctx.method(), ctx.path(), e.error().code(), e.getMessage(), RequestIds.of(ctx));
             writeEnvelope(ctx, e.httpStatus(), e.error(), e.fieldErrors());
         });
+        routes.exception(OAuthException.class, (e, ctx) -> {
+            LOG.info("{} {} -> {} ({}) [{}]", ctx.method(), ctx.path(), e.error(), e.description(), RequestIds.of(ctx));
+            writeOAuth(ctx, e);
+        });
         routes.exception(HttpResponseException.class, (e, ctx) -> {
             int status = e.getStatus();
-            if (isApi(ctx)) {
+            if (isOidc(ctx) && status != 404 && status != 405) {
+                writeOAuth(ctx, status >= 500 ? OAuthException.of(500, "server_error", "Internal error.")
+                        : OAuthException.invalidRequest(status == 413 ? "The request body is too large." : "Bad request."));
+            } else if (isApi(ctx)) {
                 FreedomError error = switch (status) {
                     case 413, 400 -> FreedomError.MALFORMED_BODY;
                     case 404, 405 -> FreedomError.NOT_FOUND;
@@ -46,7 +53,11 @@ public final class ErrorHandling {
                 LOG.error("unexpected failure on {} {} [{}]", ctx.method(), ctx.path(), RequestIds.of(ctx), e);
             }
             FreedomError error = databaseDown ? FreedomError.UNAVAILABLE : FreedomError.INTERNAL;
-            if (isApi(ctx)) {
+            if (isOidc(ctx)) {
+                writeOAuth(ctx, databaseDown
+                        ? OAuthException.of(503, "temporarily_unavailable", "Retry later.")
+                        : OAuthException.of(500, "server_error", "Internal error."));
+            } else if (isApi(ctx)) {
                 writeEnvelope(ctx, error.httpStatus(), error, Map.of());
             } else {
                 pages.render(ctx, error.httpStatus(), databaseDown ? "error.unavailable" : "error.internal");
@@ -61,6 +72,22 @@ public final class ErrorHandling {
                 pages.render(ctx, 404, "error.not_found");
             }
         });
+    }
+
+    /** The OpenID Connect endpoints answer in the OAuth error format that standard clients expect (contract 2). */
+    public static boolean isOidc(Context ctx) {
+        String path = ctx.path();
+        return path.startsWith("/api/v1/oidc/") || path.startsWith("/.well-known/");
+    }
+
+    public static void writeOAuth(Context ctx, OAuthException e) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", e.error());
+        body.put("error_description", e.description());
+        ctx.status(e.status()).contentType("application/json; charset=utf-8").header("Cache-Control", "no-store")
+                .header("Pragma", "no-cache").result(Json.write(body));
+        if (e.wwwAuthenticate() != null) ctx.header("WWW-Authenticate", e.wwwAuthenticate());
+        ctx.attribute("freedom.rendered", true);
     }
 
     public static boolean isApi(Context ctx) {

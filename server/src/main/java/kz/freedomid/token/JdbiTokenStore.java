@@ -15,7 +15,7 @@ import org.jdbi.v3.core.statement.StatementContext;
 
 public final class JdbiTokenStore implements TokenStore {
     private static final String PAIR_COLUMNS = "id, grant_id, client_id, user_id, session_id, grants, access_hash, "
-            + "refresh_hash, access_expires_at, refresh_expires_at, revoke_uri, auth_time, amr, created_at";
+            + "refresh_hash, access_expires_at, refresh_expires_at, revoke_uri, auth_time, amr, created_at, nonce, permissions";
 
     private final Jdbi jdbi;
 
@@ -27,12 +27,14 @@ public final class JdbiTokenStore implements TokenStore {
     public void insertCode(AuthCode c) {
         jdbi.useHandle(h -> h.createUpdate("""
                         INSERT INTO auth_codes (code_hash, client_id, user_id, session_id, grants, redirect_uri, auth_time,
-                            amr, grant_id, created_at, expires_at)
-                        VALUES (:hash, :client, :user, :session, :grants, :redirect, :authTime, :amr, :grant, :created, :expires)""")
+                            amr, grant_id, created_at, expires_at, nonce, code_challenge)
+                        VALUES (:hash, :client, :user, :session, :grants, :redirect, :authTime, :amr, :grant, :created, :expires,
+                            :nonce, :challenge)""")
                 .bind("hash", c.codeHash()).bind("client", c.clientId()).bind("user", c.userId())
                 .bind("session", c.sessionId()).bind("grants", Grant.join(c.grants()))
                 .bind("redirect", c.redirectUri()).bind("authTime", c.authTime()).bind("amr", c.amr())
                 .bind("grant", c.grantId()).bind("created", c.createdAt()).bind("expires", c.expiresAt())
+                .bind("nonce", c.nonce()).bind("challenge", c.codeChallenge())
                 .execute());
     }
 
@@ -64,7 +66,8 @@ public final class JdbiTokenStore implements TokenStore {
     }
 
     @Override
-    public TokenOutcome rotateRefresh(String refreshHash, Instant now, Function<TokenPair, IssuedTokens> mint) {
+    public TokenOutcome rotateRefresh(String refreshHash, Instant now, Function<TokenPair, TokenOutcome.Reason> check,
+                                      Function<TokenPair, IssuedTokens> mint) {
         return jdbi.inTransaction(h -> {
             var row = h.createQuery("""
                             SELECT t.*, t.rotated_at AS t_rotated, t.revoked_at AS t_revoked, u.status AS user_status,
@@ -80,6 +83,8 @@ public final class JdbiTokenStore implements TokenStore {
                     .findOne();
             if (row.isEmpty()) return rejected(TokenOutcome.Reason.UNKNOWN);
             TokenPair pair = row.get().pair();
+            TokenOutcome.Reason refused = check.apply(pair);
+            if (refused != null) return rejected(refused);
             if (row.get().rotatedAt() != null) {
                 // RFC 9700 §4.14.2: a rotated refresh token used again means it leaked; revoke the grant.
                 revokeGrant(h, pair.grantId(), now, "refresh_reuse");
@@ -131,14 +136,49 @@ public final class JdbiTokenStore implements TokenStore {
 
     private static void insertPair(Handle h, TokenPair p) {
         h.createUpdate("INSERT INTO token_pairs (" + PAIR_COLUMNS + ") VALUES (:id, :grant, :client, :user, :session, "
-                        + ":grants, :access, :refresh, :accessExp, :refreshExp, :revokeUri, :authTime, :amr, :created)")
+                        + ":grants, :access, :refresh, :accessExp, :refreshExp, :revokeUri, :authTime, :amr, :created, :nonce, :permissions)")
                 .bind("id", p.id()).bind("grant", p.grantId()).bind("client", p.clientId()).bind("user", p.userId())
                 .bind("session", p.sessionId()).bind("grants", Grant.join(p.grants()))
                 .bind("access", p.accessHash()).bind("refresh", p.refreshHash())
                 .bind("accessExp", p.accessExpiresAt()).bind("refreshExp", p.refreshExpiresAt())
                 .bind("revokeUri", p.revokeUri()).bind("authTime", p.authTime()).bind("amr", p.amr())
-                .bind("created", p.createdAt())
+                .bind("created", p.createdAt()).bind("nonce", p.nonce())
+                .bind("permissions", String.join(" ", new java.util.TreeSet<>(p.permissions())))
                 .execute();
+    }
+
+    @Override
+    public void insertServiceToken(TokenPair pair) {
+        jdbi.useHandle(h -> insertPair(h, pair));
+    }
+
+    @Override
+    public Optional<Found> findByToken(String tokenHash) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        SELECT t.*, t.revoked_at AS t_revoked, u.status AS user_status, p.status AS partner_status
+                        FROM token_pairs t
+                        JOIN partners p ON p.client_id = t.client_id
+                        LEFT JOIN users u ON u.id = t.user_id
+                        WHERE t.access_hash = :hash OR t.refresh_hash = :hash""")
+                .bind("hash", tokenHash)
+                .map((rs, ctx) -> new Found(mapPair(rs, ctx), tokenHash.equals(rs.getString("refresh_hash")),
+                        instant(rs, "t_revoked") == null && "active".equals(rs.getString("partner_status"))
+                                && (rs.getString("user_status") == null || "active".equals(rs.getString("user_status")))))
+                .findFirst());
+    }
+
+    @Override
+    public boolean revokePair(UUID pairId, Instant now, String reason) {
+        return jdbi.withHandle(h -> h.createUpdate(
+                        "UPDATE token_pairs SET revoked_at = :now, revoke_reason = :reason WHERE id = :id AND revoked_at IS NULL")
+                .bind("now", now).bind("reason", reason).bind("id", pairId).execute()) == 1;
+    }
+
+    @Override
+    public int revokeSession(UUID sessionId, Instant now, String reason) {
+        return jdbi.withHandle(h -> h.createUpdate("UPDATE token_pairs SET revoked_at = :now, revoke_reason = :reason "
+                        + "WHERE session_id = :session AND revoked_at IS NULL")
+                .bind("now", now).bind("reason", reason).bind("session", sessionId).execute());
     }
 
     private record RefreshRow(TokenPair pair, Instant rotatedAt, Instant revokedAt, boolean allowed) {}
@@ -157,7 +197,7 @@ public final class JdbiTokenStore implements TokenStore {
                 rs.getObject("user_id", UUID.class), rs.getObject("session_id", UUID.class),
                 Grant.split(rs.getString("grants")), rs.getString("redirect_uri"), instant(rs, "auth_time"),
                 rs.getString("amr"), rs.getObject("grant_id", UUID.class), instant(rs, "created_at"),
-                instant(rs, "expires_at"), instant(rs, "used_at"));
+                instant(rs, "expires_at"), instant(rs, "used_at"), rs.getString("nonce"), rs.getString("code_challenge"));
     }
 
     private static TokenPair mapPair(ResultSet rs, StatementContext ctx) throws SQLException {
@@ -166,6 +206,10 @@ public final class JdbiTokenStore implements TokenStore {
                 rs.getObject("session_id", UUID.class), Grant.split(rs.getString("grants")),
                 rs.getString("access_hash"), rs.getString("refresh_hash"), instant(rs, "access_expires_at"),
                 instant(rs, "refresh_expires_at"), rs.getString("revoke_uri"), instant(rs, "auth_time"),
-                rs.getString("amr"), instant(rs, "created_at"));
+                rs.getString("amr"), instant(rs, "created_at"), rs.getString("nonce"), permissions(rs.getString("permissions")));
+    }
+
+    static java.util.Set<String> permissions(String stored) {
+        return stored == null || stored.isBlank() ? java.util.Set.of() : java.util.Set.of(stored.trim().split(" "));
     }
 }

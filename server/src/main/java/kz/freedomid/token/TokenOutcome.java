@@ -14,6 +14,8 @@ public sealed interface TokenOutcome {
         WRONG_CLIENT,
         /** redirect_uri differs from the authorization request's (OIDC, RFC 6749 §4.1.3). */
         REDIRECT_MISMATCH,
+        /** PKCE code_verifier missing or not matching the code_challenge (RFC 7636 §4.6). */
+        PKCE_FAILED,
         /** Revoked, or the user or partner is disabled. */
         REVOKED,
         /** A code used twice or a rotated refresh token presented again: the grant was revoked. */

@@ -8,4 +8,10 @@ import kz.freedomid.partner.Grant;
 /** One access + refresh token pair (contract 1), stored by the hashes of its tokens. */
 public record TokenPair(UUID id, UUID grantId, UUID clientId, UUID userId, UUID sessionId, Set<Grant> grants,
                         String accessHash, String refreshHash, Instant accessExpiresAt, Instant refreshExpiresAt,
-                        String revokeUri, Instant authTime, String amr, Instant createdAt) {}
+                        String revokeUri, Instant authTime, String amr, Instant createdAt, String nonce,
+                        java.util.Set<String> permissions) {
+    /** A service token (client_credentials): no user, no refresh token. */
+    public boolean isServiceToken() {
+        return userId == null;
+    }
+}

@@ -17,10 +17,27 @@ public interface TokenStore {
                               Function<AuthCode, IssuedTokens> mint);
 
     /** Rotates the pair holding this refresh token; a rotated token presented again revokes the whole grant. */
-    TokenOutcome rotateRefresh(String refreshHash, Instant now, Function<TokenPair, IssuedTokens> mint);
+    TokenOutcome rotateRefresh(String refreshHash, Instant now, Function<TokenPair, TokenOutcome.Reason> check,
+                               Function<TokenPair, IssuedTokens> mint);
+
+    void insertServiceToken(TokenPair pair);
 
     /** The pair and current user for a live access token, in one round trip. */
     Optional<AccessGrant> findAccess(String accessHash, Instant now);
 
     int revokeGrant(UUID grantId, Instant now, String reason);
+
+    /** The pair holding this access or refresh token hash, whatever its state. */
+    Optional<Found> findByToken(String tokenHash);
+
+    boolean revokePair(UUID pairId, Instant now, String reason);
+
+    /** Revokes every live pair granted in this browser session (logout); returns how many. */
+    int revokeSession(UUID sessionId, Instant now, String reason);
+
+    /**
+     * A pair found by one of its tokens. {@code refresh} tells which token matched; {@code live} is false once the pair
+     * was revoked or rotated, or its user or partner disabled.
+     */
+    record Found(TokenPair pair, boolean refresh, boolean live) {}
 }

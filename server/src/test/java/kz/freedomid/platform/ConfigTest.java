@@ -21,8 +21,10 @@ class ConfigTest {
     void productionNeedsAnSmsGateway() {
         assertThatThrownBy(() -> Config.from(Map.of("FREEDOM_ID_DEV", "false")))
                 .hasMessage("Bad setting FREEDOM_ID_SMS_URL: required when the SMS sender is 'http'");
+        assertThatThrownBy(() -> Config.from(Map.of("FREEDOM_ID_DEV", "false", "FREEDOM_ID_SMS_URL", "https://sms.example/send")))
+                .hasMessageStartingWith("Bad setting FREEDOM_ID_MASTER_KEY: required when development mode is off");
         Config config = Config.from(Map.of("FREEDOM_ID_DEV", "false", "FREEDOM_ID_SMS_URL", "https://sms.example/send",
-                "FREEDOM_ID_ISSUER", "https://id.example.kz/"));
+                "FREEDOM_ID_ISSUER", "https://id.example.kz/", "FREEDOM_ID_MASTER_KEY", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="));
         assertThat(config.issuer()).isEqualTo("https://id.example.kz");
         assertThat(config.https()).isTrue();
     }

@@ -51,7 +51,8 @@ public final class TestServer implements AutoCloseable {
                     "FREEDOM_ID_DB_USER", db.user(),
                     "FREEDOM_ID_DB_PASSWORD", db.password(),
                     "FREEDOM_ID_DATA_DIR", dataDir.toString(),
-                    "FREEDOM_ID_DEV", String.valueOf(dev)));
+                    "FREEDOM_ID_DEV", String.valueOf(dev),
+                    "FREEDOM_ID_MASTER_KEY", java.util.Base64.getEncoder().encodeToString(new byte[32])));
             env.putAll(settings);
             Config config = Config.from(env);
             MutableClock clock = new MutableClock(Instant.now(Clock.systemUTC()));

@@ -1,0 +1,164 @@
+// openid-client (v6), an independent certified OpenID Connect client, against a real Freedom ID server:
+// discovery, authorization code flow with PKCE, id_token validation (signature, iss, aud, exp, nonce),
+// userinfo, refresh with rotation, revocation and introspection.
+import { test, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { spawn, execFileSync } from 'node:child_process'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import net from 'node:net'
+import path from 'node:path'
+import * as client from 'openid-client'
+
+const root = path.resolve(import.meta.dirname, '../..')
+const launcher = path.join(root, 'freedom-id')
+const redirectUri = 'https://rp.example/oidc/callback'
+let server, base, env, config
+
+function freePort () {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)) })
+    s.on('error', reject)
+  })
+}
+
+async function waitReady (url, ms) {
+  const deadline = Date.now() + ms
+  while (Date.now() < deadline) {
+    try { if ((await fetch(url)).status === 200) return } catch { /* not listening yet */ }
+    await new Promise(r => setTimeout(r, 200))
+  }
+  throw new Error(`server not ready at ${url} within ${ms} ms`)
+}
+
+before(async () => {
+  const port = await freePort()
+  base = `http://localhost:${port}`
+  env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('FREEDOM_ID_')))
+  Object.assign(env, {
+    FREEDOM_ID_PORT: String(port),
+    FREEDOM_ID_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'freedom-id-oc-')),
+    FREEDOM_ID_DEV: 'true',
+    FREEDOM_ID_LOG_LEVEL: 'WARN'
+  })
+  const created = JSON.parse(execFileSync(launcher, ['partner', 'create', '--name', 'openid-client RP',
+    '--redirect-uri', redirectUri, '--grants', 'openid,read.firstname,read.lastname,read.phone', '--json'], { env }).toString())
+  server = spawn(launcher, ['serve'], { env, stdio: ['ignore', 'ignore', 'inherit'] })
+  await waitReady(`${base}/health/ready`, 90_000)
+  config = await client.discovery(new URL(base), created.client_id, created.client_secret, undefined,
+    { execute: [client.allowInsecureRequests] })
+})
+
+after(async () => {
+  if (!server) return
+  const exited = new Promise(resolve => server.once('exit', resolve))
+  server.kill('SIGTERM')
+  await exited
+})
+
+// A browser without JavaScript: keeps cookies, never follows redirects by itself, posts the pages' forms.
+function browser () {
+  const cookies = new Map()
+  async function request (url, init = {}) {
+    const headers = { 'Accept-Language': 'en', ...(init.headers || {}) }
+    if (cookies.size) headers.Cookie = [...cookies].map(([k, v]) => `${k}=${v}`).join('; ')
+    const response = await fetch(new URL(url, base), { ...init, headers, redirect: 'manual' })
+    for (const c of response.headers.getSetCookie()) {
+      const [pair] = c.split(';')
+      const [name, value] = pair.split('=')
+      cookies.set(name.trim(), value)
+    }
+    return { status: response.status, location: response.headers.get('location'), body: await response.text() }
+  }
+  const field = (html, name) => html.match(new RegExp(`name="${name}" value="([^"]*)"`))?.[1]
+  async function post (page, action, fields) {
+    const form = new URLSearchParams({ csrf: field(page.body, 'csrf'), track_id: field(page.body, 'track_id'), ...fields })
+    return request(action, { method: 'POST', body: form, headers: { 'Content-Type': 'application/x-www-form-urlencoded' } })
+  }
+  return { request, post }
+}
+
+async function signIn (authorizationUrl, phone) {
+  const b = browser()
+  const toLogin = await b.request(authorizationUrl)
+  assert.equal(toLogin.status, 303)
+  const phonePage = await b.request(toLogin.location)
+  const codePage = await b.post(phonePage, '/login/phone', { phone, method: 'otp' })
+  assert.equal(codePage.status, 200)
+  const [sms] = await (await fetch(`${base}/dev/outbox?to=${encodeURIComponent(phone)}`)).json()
+  const signup = await b.post(codePage, '/login/code', { phone, code: sms.code })
+  const toConsent = await b.post(signup, '/login/signup', { firstname: 'Aruzhan', lastname: 'Tulegenova' })
+  assert.equal(toConsent.status, 303)
+  const consent = await b.request(toConsent.location)
+  assert.match(consent.body, /openid-client RP/)
+  const back = await b.post(consent, '/login/consent', { decision: 'approve' })
+  assert.equal(back.status, 303)
+  return new URL(back.location)
+}
+
+test('discovery names the contract endpoints', () => {
+  const m = config.serverMetadata()
+  assert.equal(m.issuer, base)
+  assert.equal(m.authorization_endpoint, `${base}/openid`)
+  assert.equal(m.token_endpoint, `${base}/api/v1/oidc/token`)
+  assert.deepEqual(m.code_challenge_methods_supported, ['S256'])
+  assert.equal(m.authorization_response_iss_parameter_supported, true)
+})
+
+test('code flow with PKCE, id_token, userinfo, refresh, revocation, introspection', async () => {
+  const codeVerifier = client.randomPKCECodeVerifier()
+  const state = client.randomState()
+  const nonce = client.randomNonce()
+  const url = client.buildAuthorizationUrl(config, {
+    redirect_uri: redirectUri,
+    scope: 'openid read.firstname read.phone',
+    code_challenge: await client.calculatePKCECodeChallenge(codeVerifier),
+    code_challenge_method: 'S256',
+    state,
+    nonce
+  })
+  const phone = `+7705${String(Date.now()).slice(-7)}`
+  const callback = await signIn(url, phone)
+
+  // openid-client checks state, iss (RFC 9207), the code exchange, the id_token signature against the JWKS,
+  // iss, aud, exp, iat, nonce, and at_hash.
+  const tokens = await client.authorizationCodeGrant(config, callback,
+    { pkceCodeVerifier: codeVerifier, expectedState: state, expectedNonce: nonce, idTokenExpected: true })
+  const claims = tokens.claims()
+  assert.equal(claims.iss, base)
+  assert.equal(claims.nonce, nonce)
+  assert.ok(claims.sid)
+  assert.deepEqual(claims.amr, ['sms'])
+  assert.equal(tokens.token_type.toLowerCase(), 'bearer')
+  assert.equal(tokens.access_token.length, 128)
+
+  const info = await client.fetchUserInfo(config, tokens.access_token, claims.sub)
+  assert.equal(info.given_name, 'Aruzhan')
+  assert.equal(info.phone_number, phone)
+  assert.equal(info.family_name, undefined, 'read.lastname was not requested')
+
+  const refreshed = await client.refreshTokenGrant(config, tokens.refresh_token)
+  assert.notEqual(refreshed.refresh_token, tokens.refresh_token)
+  assert.equal(refreshed.claims().sub, claims.sub)
+  await assert.rejects(client.refreshTokenGrant(config, tokens.refresh_token), e => e.error === 'invalid_grant')
+
+  // The reuse above revoked the whole grant, so the newest access token is no longer active either.
+  assert.equal((await client.tokenIntrospection(config, refreshed.access_token)).active, false)
+})
+
+test('revocation ends an access token', async () => {
+  const codeVerifier = client.randomPKCECodeVerifier()
+  const state = client.randomState()
+  const url = client.buildAuthorizationUrl(config, {
+    redirect_uri: redirectUri, scope: 'openid read.firstname', state,
+    code_challenge: await client.calculatePKCECodeChallenge(codeVerifier), code_challenge_method: 'S256'
+  })
+  const callback = await signIn(url, `+7706${String(Date.now()).slice(-7)}`)
+  const tokens = await client.authorizationCodeGrant(config, callback, { pkceCodeVerifier: codeVerifier, expectedState: state })
+  const active = await client.tokenIntrospection(config, tokens.access_token)
+  assert.equal(active.active, true)
+  assert.equal(active.client_id, config.clientMetadata().client_id)
+  await client.tokenRevocation(config, tokens.access_token)
+  assert.equal((await client.tokenIntrospection(config, tokens.access_token)).active, false)
+  await assert.rejects(client.fetchUserInfo(config, tokens.access_token, client.skipSubjectCheck))
+})

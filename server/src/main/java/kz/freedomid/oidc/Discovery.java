@@ -1,0 +1,52 @@
+package kz.freedomid.oidc;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import kz.freedomid.keys.SigningKeys;
+import kz.freedomid.partner.Grant;
+import kz.freedomid.platform.Json;
+
+/** {@code /.well-known/openid-configuration} (contract 4.1), rendered once at start. */
+final class Discovery {
+    static final List<String> CLAIMS = List.of("sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "at_hash", "sid",
+            "amr", "given_name", "family_name", "middle_name", "birthdate", "gender", "email", "email_verified",
+            "phone_number", "phone_number_verified", "country", "nationality", "identifier", "emails", "phones", "cards");
+
+    private Discovery() {}
+
+    static String document(String issuer) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("issuer", issuer);
+        d.put("authorization_endpoint", issuer + "/openid");
+        d.put("token_endpoint", issuer + "/api/v1/oidc/token");
+        d.put("userinfo_endpoint", issuer + "/api/v1/oidc/userinfo");
+        d.put("jwks_uri", issuer + "/api/v1/oidc/jwks");
+        d.put("end_session_endpoint", issuer + "/api/v1/oidc/logout");
+        d.put("revocation_endpoint", issuer + "/api/v1/oidc/revoke");
+        d.put("introspection_endpoint", issuer + "/api/v1/oidc/introspect");
+        d.put("scopes_supported", Arrays.stream(Grant.values()).map(Grant::wireName).toList());
+        d.put("response_types_supported", List.of("code"));
+        d.put("response_modes_supported", List.of("query"));
+        d.put("grant_types_supported", List.of("authorization_code", "refresh_token", "client_credentials"));
+        d.put("subject_types_supported", List.of("public"));
+        d.put("id_token_signing_alg_values_supported", SigningKeys.ALGORITHMS);
+        // "none" is for public clients, which prove themselves with PKCE instead of a secret.
+        d.put("token_endpoint_auth_methods_supported", List.of("client_secret_basic", "client_secret_post", "none"));
+        d.put("revocation_endpoint_auth_methods_supported", List.of("client_secret_basic", "client_secret_post", "none"));
+        d.put("introspection_endpoint_auth_methods_supported", List.of("client_secret_basic", "client_secret_post"));
+        d.put("code_challenge_methods_supported", List.of("S256"));
+        d.put("claims_supported", CLAIMS);
+        d.put("prompt_values_supported", List.of("none", "login", "consent"));
+        d.put("ui_locales_supported", List.of("ru", "kk", "en"));
+        d.put("claims_parameter_supported", false);
+        d.put("request_parameter_supported", false);
+        d.put("request_uri_parameter_supported", false);
+        // Back-channel logout tokens are sent by the job queue, which a later issue brings; until then, false.
+        d.put("backchannel_logout_supported", false);
+        d.put("backchannel_logout_session_supported", false);
+        d.put("authorization_response_iss_parameter_supported", true);
+        return Json.write(d);
+    }
+}

@@ -1,0 +1,30 @@
+package kz.freedomid.oidc;
+
+import java.util.Map;
+import kz.freedomid.partner.Partner;
+import kz.freedomid.platform.OAuthException;
+import kz.freedomid.token.TokenOutcome;
+import kz.freedomid.token.TokenService;
+
+/** grant_type=refresh_token (RFC 6749 §6), with the partner API's rotation and reuse detection (contract 3.4). */
+final class RefreshTokenGrant implements TokenGrant {
+    private final TokenService tokens;
+    private final TokenResponseBuilder responses;
+
+    RefreshTokenGrant(TokenService tokens, TokenResponseBuilder responses) {
+        this.tokens = tokens;
+        this.responses = responses;
+    }
+
+    @Override
+    public Map<String, Object> grant(Partner client, OAuthParams params) {
+        String refreshToken = params.required("refresh_token");
+        TokenOutcome outcome = tokens.refresh(client, refreshToken);
+        if (outcome instanceof TokenOutcome.Rejected rejected) {
+            throw OAuthException.invalidGrant(rejected.reason() == TokenOutcome.Reason.REUSED
+                    ? "The refresh token was already used; the grant is revoked."
+                    : "The refresh token is invalid or expired.");
+        }
+        return responses.build(client, ((TokenOutcome.Issued) outcome).tokens(), tokens.now());
+    }
+}
