@@ -79,8 +79,7 @@ class KeycloakBrokerTest {
         String discoveryUrl = server.baseUrl + "/.well-known/openid-configuration";
         Http.Response discoveryResponse = server.http().get(discoveryUrl, null);
         assertThat(discoveryResponse.status())
-                .as("GET %s (PHASE 2 boundary: fails until the OIDC endpoints of contract section 4 are in this branch)\n%s",
-                        discoveryUrl, discoveryResponse.body())
+                .as("GET %s (contract 4.1)\n%s", discoveryUrl, discoveryResponse.body())
                 .isEqualTo(200);
         JsonNode discovery = discoveryResponse.json();
         assertThat(discovery.path("issuer").asText()).isEqualTo(server.baseUrl);
@@ -93,6 +92,7 @@ class KeycloakBrokerTest {
         // "Add provider → OpenID Connect v1.0 → Discovery endpoint": the console imports the document like this.
         ObjectNode config = (ObjectNode) keycloak.admin(200, "POST", "/" + REALM + "/identity-provider/import-config",
                 Map.of("providerId", "oidc", "fromUrl", discoveryUrl)).json();
+        System.out.println("KeycloakBrokerTest: Keycloak imported from our discovery document: " + config);
         assertThat(config.path("issuer").asText()).isEqualTo(discovery.path("issuer").asText());
         assertThat(config.path("authorizationUrl").asText()).isEqualTo(discovery.path("authorization_endpoint").asText());
         assertThat(config.path("tokenUrl").asText()).isEqualTo(discovery.path("token_endpoint").asText());
@@ -141,7 +141,7 @@ class KeycloakBrokerTest {
         assertThat(request.get("scope").split(" ")).contains("openid", "read.firstname", "read.lastname", "read.email");
         String keycloakState = request.get("state");
 
-        // ===== PHASE 2 from here on: Freedom ID's OIDC authorization endpoint, login and consent pages. =====
+        // --- Freedom ID's authorization endpoint (contract 4.2), then its hosted login and consent pages. ---
         // GET /openid → our hosted login (/login?track_id=…): phone, then password.
         LoopbackBrowser.Page phonePage = browser.followWhile(browser.get(authorize), 5, uri -> uri.getPort() == serverPort());
         assertThat(phonePage.status()).as("%s after %s\n%s", phonePage, browser.history, phonePage.text()).isEqualTo(200);
@@ -198,6 +198,8 @@ class KeycloakBrokerTest {
         assertThat(links.size()).as(links.toString()).isEqualTo(1);
         assertThat(links.get(0).path("identityProvider").asText()).isEqualTo(ALIAS);
         assertThat(links.get(0).path("userId").asText()).as("sub = freedom_id").isEqualTo(user.id().toString());
+        System.out.println("KeycloakBrokerTest: Keycloak signed " + brokered.path("username").asText() + " in through Freedom ID: "
+                + String.join(" | ", browser.history).replaceAll("\\?[^ |]*", ""));
     }
 
     private String firstBrokerLoginReviewMode() {
