@@ -92,6 +92,8 @@ class OidcAuthorizeTest {
                 Arguments.of("prompt none with login", new String[] {"prompt", "none login"}, "invalid_request"),
                 Arguments.of("negative max_age", new String[] {"max_age", "-1"}, "invalid_request"),
                 Arguments.of("max_age not a number", new String[] {"max_age", "soon"}, "invalid_request"),
+                Arguments.of("state over 512 characters", new String[] {"state", "s".repeat(513)}, "invalid_request"),
+                Arguments.of("nonce over 512 characters", new String[] {"nonce", "n".repeat(513)}, "invalid_request"),
                 Arguments.of("response_mode fragment", new String[] {"response_mode", "fragment"}, "invalid_request"),
                 Arguments.of("request object", new String[] {"request", "eyJhbGciOiJub25lIn0.e30."}, "request_not_supported"),
                 Arguments.of("request_uri", new String[] {"request_uri", "https://rp.example/req"}, "request_uri_not_supported"));
@@ -250,5 +252,11 @@ class OidcAuthorizeTest {
 
         Browser.Page bad = browser.post("/openid", with(request, "scope", "read.firstname"));
         assertErrorRedirect(server, bad, client, "invalid_scope", request.get("state"));
+
+        long tracks = count(server, "login_tracks");
+        Browser.Page huge = browser.post("/openid", with(request, "pad", "x".repeat(65 * 1024)));
+        assertThat(huge.status()).as(huge.body()).isBetween(400, 499);
+        assertThat(huge.location()).isNull();
+        assertThat(count(server, "login_tracks")).isEqualTo(tracks);
     }
 }

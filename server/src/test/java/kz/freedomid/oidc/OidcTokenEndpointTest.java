@@ -133,6 +133,18 @@ class OidcTokenEndpointTest {
     }
 
     @Test
+    void pkceIsOptionalForAConfidentialClientButAVerifierWithoutAChallengeIsRefused() {
+        Map<String, String> request = request(client);
+        Map<String, String> back = authorize(server, server.browser(), request, kz.freedomid.testing.Flows.newPhone());
+        Code code = new Code(back.get("code"), null, request, back);
+        long before = pairs();
+        // RFC 9700 §4.8.2: a code_verifier for a code requested without code_challenge is a PKCE downgrade.
+        assertOAuthError(tokenForm(server, client.basic(), with(codeGrant(code), "code_verifier", verifier())), 400, "invalid_grant");
+        assertThat(pairs()).isEqualTo(before);
+        assertTokenResponse(tokenForm(server, client.basic(), codeGrant(code)));
+    }
+
+    @Test
     void aDifferentRedirectUriIsInvalidGrant() {
         Code code = code(server, client);
         long before = pairs();
