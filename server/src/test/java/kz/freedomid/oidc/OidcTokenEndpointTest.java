@@ -227,6 +227,16 @@ class OidcTokenEndpointTest {
     }
 
     @Test
+    void anExpiredRefreshTokenIsInvalidGrant() {
+        JsonNode tokens = exchange(server, client, code(server, client));
+        server.clock.advance(Duration.ofDays(30).plusSeconds(1));
+        long before = pairs();
+        assertOAuthError(tokenForm(server, client.basic(), Map.of("grant_type", "refresh_token",
+                "refresh_token", tokens.get("refresh_token").asText())), 400, "invalid_grant");
+        assertThat(pairs()).isEqualTo(before);
+    }
+
+    @Test
     void clientCredentialsGivesAServiceTokenWithThePartnersPermissions() {
         Client service = register(server, GRANTS, settings(false, Set.of("users:write"), "RS256"));
         Http.Response response = tokenForm(server, service.basic(), Map.of("grant_type", "client_credentials"));
