@@ -45,10 +45,11 @@ final class TokenInfoEndpoints {
         ctx.status(200).header("Cache-Control", "no-store").result("");
     }
 
-    /** RFC 7662: active only for a live token of the calling client. */
+    /** RFC 7662: active only for a live token of the calling client, which must authenticate (not a bare client_id). */
     void introspect(Context ctx) {
         OAuthParams params = OAuthParams.body(ctx);
         Partner client = clients.authenticate(ctx, params);
+        if (client.settings().publicClient()) throw OAuthException.invalidClient(false); // see Discovery: no "none" here
         var found = tokens.find(client, params.required("token"));
         var now = tokens.now();
         if (found.isEmpty() || !found.get().live() || !expiry(found.get()).isAfter(now)) {

@@ -138,7 +138,8 @@ public final class JdbiTokenStore implements TokenStore {
         h.createUpdate("INSERT INTO token_pairs (" + PAIR_COLUMNS + ") VALUES (:id, :grant, :client, :user, :session, "
                         + ":grants, :access, :refresh, :accessExp, :refreshExp, :revokeUri, :authTime, :amr, :created, :nonce, :permissions)")
                 .bind("id", p.id()).bind("grant", p.grantId()).bind("client", p.clientId()).bind("user", p.userId())
-                .bind("session", p.sessionId()).bind("grants", Grant.join(p.grants()))
+                .bind("session", p.sessionId())
+                .bind("grants", p.grants().isEmpty() ? "" : Grant.join(p.grants())) // a service token has none
                 .bind("access", p.accessHash()).bind("refresh", p.refreshHash())
                 .bind("accessExp", p.accessExpiresAt()).bind("refreshExp", p.refreshExpiresAt())
                 .bind("revokeUri", p.revokeUri()).bind("authTime", p.authTime()).bind("amr", p.amr())

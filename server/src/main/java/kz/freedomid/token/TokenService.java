@@ -74,6 +74,8 @@ public final class TokenService {
                     if (c.codeChallenge() != null && !pkceMatches(c.codeChallenge(), exchange.codeVerifier())) {
                         return TokenOutcome.Reason.PKCE_FAILED;
                     }
+                    // RFC 9700 §4.8.2: a verifier for a code requested without a challenge is a PKCE downgrade.
+                    if (c.codeChallenge() == null && exchange.codeVerifier() != null) return TokenOutcome.Reason.PKCE_FAILED;
                     return null;
                 },
                 c -> mint(partner, c.grantId(), c.userId(), c.sessionId(), c.grants(),
