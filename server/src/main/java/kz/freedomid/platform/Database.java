@@ -95,7 +95,9 @@ public final class Database implements AutoCloseable {
 
         @Override
         protected Argument build(Instant value, ConfigRegistry config) {
-            return (position, statement, ctx) -> statement.setObject(position, value.atOffset(ZoneOffset.UTC));
+            // Truncated, not left for the database to round: a rounded-up time could land after "now".
+            return (position, statement, ctx) -> statement.setObject(position,
+                    value.truncatedTo(java.time.temporal.ChronoUnit.MICROS).atOffset(ZoneOffset.UTC));
         }
     }
 }
