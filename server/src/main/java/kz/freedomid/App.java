@@ -6,7 +6,15 @@ import io.javalin.util.JavalinLogger;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Map;
+import com.github.kagkarlsson.scheduler.task.Task;
+import com.github.kagkarlsson.scheduler.task.helper.RecurringTask;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.ArrayList;
+import java.util.List;
 import kz.freedomid.demo.DemoRoutes;
+import kz.freedomid.jobs.JobQueue;
 import kz.freedomid.demo.DemoSeed;
 import kz.freedomid.keys.IdTokens;
 import kz.freedomid.keys.MasterKey;
@@ -62,6 +70,11 @@ public final class App implements AutoCloseable {
     public final LoginFlow loginFlow;
     public final SessionService sessions;
     public final SmsSender sms;
+    /** Durable jobs; feature packages add their tasks to {@link #tasks} before the queue is built. */
+    public final JobQueue jobs;
+    private final List<Task<?>> tasks = new ArrayList<>();
+    private final List<RecurringTask<?>> recurringTasks = new ArrayList<>();
+    private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final SigningKeys keys;
     private final java.util.concurrent.ScheduledExecutorService upkeep =
             java.util.concurrent.Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("upkeep").factory());
@@ -86,6 +99,12 @@ public final class App implements AutoCloseable {
         this.sessions = new SessionService(new JdbiSessionStore(jdbi), secrets, ids, clock, config.lifetimes().session());
         this.keys = new SigningKeys(jdbi, MasterKey.load(config.masterKey(), config.dataDir(), random), clock);
         this.sms = "log".equals(config.smsSender()) ? new DevOutbox(clock) : new HttpSmsSender(config.smsUrl(), Json.MAPPER);
+        // Feature tasks are registered here, above this line, before the queue is built.
+        this.jobs = new JobQueue(database.dataSource(), jdbi, clock, tasks, recurringTasks, config.jobPolling());
+        Gauge.builder("freedom_id_jobs_due", jobs, q -> q.stats().due()).description("Jobs due to run now").register(metrics);
+        Gauge.builder("freedom_id_jobs_queued", jobs, q -> q.stats().scheduled()).description("Jobs in the queue").register(metrics);
+        Gauge.builder("freedom_id_jobs_failing", jobs, q -> q.stats().failing())
+                .description("Jobs whose last attempt failed and that wait for a retry").register(metrics);
     }
 
     /** Starts HTTP on the configured port (0 picks a free one). */
@@ -126,6 +145,7 @@ public final class App implements AutoCloseable {
             });
             ErrorHandling.register(routes, (ctx, status, key) -> pages.message(ctx, status, "error.title", key));
             routes.get("/", ctx -> ctx.redirect(config.dev() ? "/demo" : "/health/ready"));
+            routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
             routes.get("/health/live", ctx -> ctx.json("{\"status\":\"UP\"}"));
             routes.get("/health/ready", ctx -> {
                 boolean up = database.answers();
@@ -140,6 +160,7 @@ public final class App implements AutoCloseable {
             }
         }).start(config.port());
         scheduleUpkeep();
+        jobs.start();
         return this;
     }
 
@@ -171,6 +192,7 @@ public final class App implements AutoCloseable {
     public void close() {
         upkeep.shutdownNow();
         if (server != null) server.stop();
+        jobs.close();
         database.close();
         LOG.info("stopped");
     }

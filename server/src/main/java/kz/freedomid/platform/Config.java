@@ -21,6 +21,7 @@ public record Config(
         URI smsUrl,
         String masterKey,
         Duration keyRotation,
+        Duration jobPolling,
         Lifetimes lifetimes) {
 
     @Override
@@ -80,7 +81,8 @@ public record Config(
         }
         return new Config(port, issuer, dbUrl, env.getOrDefault("FREEDOM_ID_DB_USER", dbUrl.startsWith("jdbc:h2:") ? "sa" : ""),
                 env.getOrDefault("FREEDOM_ID_DB_PASSWORD", ""), dataDir, dev, sms, smsUrl, masterKey,
-                Duration.ofDays(intSetting(env, "FREEDOM_ID_KEY_ROTATION_DAYS", 30, 1, 3650)), Lifetimes.defaults());
+                Duration.ofDays(intSetting(env, "FREEDOM_ID_KEY_ROTATION_DAYS", 30, 1, 3650)),
+                Duration.ofMillis(intSetting(env, "FREEDOM_ID_JOB_POLL_MS", 2000, 50, 600_000)), Lifetimes.defaults());
     }
 
     public boolean https() {

@@ -50,7 +50,14 @@ public final class Database implements AutoCloseable {
     }
 
     public void migrate() {
-        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+        // Portable SQL in db/migration; the few dialect-specific scripts in db/vendor/{h2,postgresql}.
+        String vendor = isPostgres() ? "postgresql" : "h2";
+        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration", "classpath:db/vendor/" + vendor)
+                .load().migrate();
+    }
+
+    public javax.sql.DataSource dataSource() {
+        return dataSource;
     }
 
     public Jdbi jdbi() {

@@ -34,4 +34,11 @@ class SmokeFlowTest {
         assertThat(info.json().has("email")).isFalse();
         assertThat(info.json().get("phone").asText()).startsWith("+");
     }
+
+    @Test
+    void metricsExposeTheJobQueue() {
+        var metrics = server.http().get("/metrics", null);
+        assertThat(metrics.status()).isEqualTo(200);
+        assertThat(metrics.body()).contains("freedom_id_jobs_queued").contains("freedom_id_jobs_failing");
+    }
 }

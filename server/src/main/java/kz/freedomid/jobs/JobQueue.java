@@ -1,0 +1,73 @@
+package kz.freedomid.jobs;
+
+import com.github.kagkarlsson.scheduler.Scheduler;
+import com.github.kagkarlsson.scheduler.task.Task;
+import com.github.kagkarlsson.scheduler.task.helper.OneTimeTask;
+import com.github.kagkarlsson.scheduler.task.helper.RecurringTask;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import javax.sql.DataSource;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * The durable job queue: db-scheduler on the server's own database. A job is a row in {@code scheduled_tasks}, so it
+ * survives a restart or a crash, and a row is picked by one node at a time, so with many nodes each job runs once.
+ * Feature packages declare their tasks; this class only runs them.
+ */
+public final class JobQueue implements AutoCloseable {
+    public record Stats(long due, long scheduled, long failing) {}
+
+    private final Scheduler scheduler;
+    private final Jdbi jdbi;
+    private final Clock clock;
+
+    public JobQueue(DataSource dataSource, Jdbi jdbi, Clock clock, List<Task<?>> tasks, List<RecurringTask<?>> recurring,
+                    Duration pollingInterval) {
+        this.jdbi = jdbi;
+        this.clock = clock;
+        List<Task<?>> all = new ArrayList<>(tasks);
+        all.addAll(recurring);
+        this.scheduler = Scheduler.create(dataSource, all)
+                .startTasks(recurring.toArray(RecurringTask[]::new))
+                .clock(clock::instant)
+                .pollingInterval(pollingInterval)
+                .heartbeatInterval(Duration.ofSeconds(30))
+                .threads(8)
+                .enableImmediateExecution()
+                .alwaysPersistTimestampInUTC()
+                .shutdownMaxWait(Duration.ofSeconds(10))
+                .build();
+    }
+
+    public void start() {
+        scheduler.start();
+    }
+
+    /** Queues a job to run now, unless one with the same id is already queued (idempotent). */
+    public <T> void enqueue(OneTimeTask<T> task, String id, T data) {
+        scheduler.scheduleIfNotExists(task.instance(id, data), clock.instant());
+    }
+
+    public <T> void enqueueAt(OneTimeTask<T> task, String id, T data, Instant when) {
+        scheduler.scheduleIfNotExists(task.instance(id, data), when);
+    }
+
+    /** For metrics and the admin view: jobs due now, all queued jobs, and those whose last attempt failed. */
+    public Stats stats() {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        SELECT COUNT(CASE WHEN execution_time <= :now THEN 1 END) AS due, COUNT(*) AS scheduled,
+                               COUNT(CASE WHEN consecutive_failures > 0 THEN 1 END) AS failing
+                        FROM scheduled_tasks""")
+                .bind("now", clock.instant())
+                .map((rs, ctx) -> new Stats(rs.getLong("due"), rs.getLong("scheduled"), rs.getLong("failing")))
+                .one());
+    }
+
+    @Override
+    public void close() {
+        scheduler.stop();
+    }
+}
