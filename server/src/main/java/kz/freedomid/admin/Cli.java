@@ -80,7 +80,7 @@ public final class Cli {
     }
 
     @Command(name = "partner", description = "Register and manage partners.",
-            subcommands = {PartnerCreate.class, PartnerList.class, PartnerRotateSecret.class})
+            subcommands = {PartnerCreate.class, PartnerList.class, PartnerRotateSecret.class, PartnerSetProfileJwk.class})
     static final class PartnerCommands {}
 
     @Command(name = "create", description = "Register a partner; prints its client_id and client_secret (shown once).")
@@ -99,11 +99,15 @@ public final class Cli {
         @Option(names = "--permission", description = "Service-token permission, e.g. users:write; repeat for several.")
         List<String> permissions = List.of();
         @Option(names = "--id-token-alg", description = "RS256 (default) or ES256.") String idTokenAlg = "RS256";
+        @Option(names = "--profile-jwk", paramLabel = "FILE",
+                description = "The partner's PUBLIC JWK for profile encryption: RSA (RSA-OAEP-256) or EC P-256 (ECDH-ES+A256KW).")
+        java.nio.file.Path profileJwk;
         @Option(names = "--json", description = "Print one JSON object on one line.") boolean json;
         @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() {
+            String jwk = profileJwk == null ? null : PartnerService.publicProfileJwk(readFile(profileJwk));
             Set<Grant> parsed = EnumSet.noneOf(Grant.class);
             for (String g : grants) {
                 parsed.add(Grant.parse(g.trim()).orElseThrow(() -> new IllegalArgumentException(
@@ -111,7 +115,7 @@ public final class Cli {
             }
             try (App app = domain()) {
                 var settings = new ClientSettings(publicClient, postLogoutRedirectUris, backchannel, Set.copyOf(permissions),
-                        idTokenAlg);
+                        idTokenAlg, jwk);
                 var registered = app.partners.register(new PartnerService.NewPartner(name, redirectUris, parsed, revokeUri,
                         settings));
                 String clientId = registered.partner().clientId().toString();
@@ -192,6 +196,38 @@ public final class Cli {
                 }
             }
             return 0;
+        }
+    }
+
+    @Command(name = "set-profile-jwk", description = "Set the partner's public JWK that profiles are encrypted to.")
+    static final class PartnerSetProfileJwk implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "CLIENT_ID") String clientId;
+        @Parameters(index = "1", paramLabel = "FILE",
+                description = "A PUBLIC JWK: RSA (RSA-OAEP-256) or EC P-256 (ECDH-ES+A256KW). A private key is refused.")
+        java.nio.file.Path file;
+        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            UUID id = PartnerService.parseUuid(clientId)
+                    .orElseThrow(() -> new IllegalArgumentException("CLIENT_ID must be a UUID"));
+            String jwk = PartnerService.publicProfileJwk(readFile(file));
+            try (App app = domain()) {
+                if (!app.partners.setProfileJwk(id, jwk)) {
+                    spec.commandLine().getErr().println("No partner with client_id " + clientId);
+                    return 1;
+                }
+                spec.commandLine().getOut().printf("Profile encryption key set for %s%n", clientId);
+            }
+            return 0;
+        }
+    }
+
+    static String readFile(java.nio.file.Path file) {
+        try {
+            return java.nio.file.Files.readString(file);
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("Cannot read " + file + ": " + e.getMessage());
         }
     }
 

@@ -5,15 +5,22 @@ import java.util.Set;
 
 /**
  * How a partner uses the OpenID Connect face: a public client (no secret, PKCE required), where RP-initiated logout may
- * return, where back-channel logout tokens go, the permissions of its service tokens, and its id_token algorithm.
+ * return, where back-channel logout tokens go, the permissions of its service tokens, its id_token algorithm, and the
+ * public JWK that profiles (contract 3.7) are encrypted to (null when none).
  */
 public record ClientSettings(boolean publicClient, List<String> postLogoutRedirectUris, String backchannelLogoutUri,
-                             Set<String> permissions, String idTokenAlg) {
+                             Set<String> permissions, String idTokenAlg, String profileJwk) {
     public static final Set<String> KNOWN_PERMISSIONS = Set.of("users:write");
     public static final Set<String> ID_TOKEN_ALGS = Set.of("RS256", "ES256");
 
     public static ClientSettings defaults() {
         return new ClientSettings(false, List.of(), null, Set.of(), "RS256");
+    }
+
+    /** Without a profile encryption key (the partner cannot request profiles until one is set). */
+    public ClientSettings(boolean publicClient, List<String> postLogoutRedirectUris, String backchannelLogoutUri,
+                          Set<String> permissions, String idTokenAlg) {
+        this(publicClient, postLogoutRedirectUris, backchannelLogoutUri, permissions, idTokenAlg, null);
     }
 
     public ClientSettings {

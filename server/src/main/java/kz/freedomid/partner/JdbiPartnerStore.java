@@ -14,7 +14,7 @@ import org.jdbi.v3.core.statement.StatementContext;
 public final class JdbiPartnerStore implements PartnerStore {
     private static final String COLUMNS =
             "client_id, name, secret_hash, redirect_uris, grants, revoke_uri, access_ttl_seconds, refresh_ttl_seconds, status, "
-            + "created_at, public_client, post_logout_redirect_uris, backchannel_logout_uri, permissions, id_token_alg";
+            + "created_at, public_client, post_logout_redirect_uris, backchannel_logout_uri, permissions, id_token_alg, profile_jwk";
 
     private final Jdbi jdbi;
 
@@ -27,9 +27,9 @@ public final class JdbiPartnerStore implements PartnerStore {
         jdbi.useHandle(h -> h.createUpdate("""
                         INSERT INTO partners (client_id, name, secret_hash, redirect_uris, grants, revoke_uri,
                             access_ttl_seconds, refresh_ttl_seconds, status, created_at, updated_at, public_client,
-                            post_logout_redirect_uris, backchannel_logout_uri, permissions, id_token_alg)
+                            post_logout_redirect_uris, backchannel_logout_uri, permissions, id_token_alg, profile_jwk)
                         VALUES (:id, :name, :secret, :uris, :grants, :revokeUri, :accessTtl, :refreshTtl, :status, :now, :now,
-                            :publicClient, :logoutUris, :backchannel, :permissions, :alg)""")
+                            :publicClient, :logoutUris, :backchannel, :permissions, :alg, :profileJwk)""")
                 .bind("id", p.clientId())
                 .bind("name", p.name())
                 .bind("secret", p.secretHash())
@@ -45,6 +45,7 @@ public final class JdbiPartnerStore implements PartnerStore {
                 .bind("backchannel", p.settings().backchannelLogoutUri())
                 .bind("permissions", String.join(" ", new java.util.TreeSet<>(p.settings().permissions())))
                 .bind("alg", p.settings().idTokenAlg())
+                .bind("profileJwk", p.settings().profileJwk())
                 .execute());
     }
 
@@ -73,6 +74,16 @@ public final class JdbiPartnerStore implements PartnerStore {
                 .execute()) == 1;
     }
 
+    @Override
+    public boolean setProfileJwk(UUID clientId, String profileJwk, Instant now) {
+        return jdbi.withHandle(h -> h.createUpdate(
+                        "UPDATE partners SET profile_jwk = :jwk, updated_at = :now WHERE client_id = :id")
+                .bind("jwk", profileJwk)
+                .bind("now", now)
+                .bind("id", clientId)
+                .execute()) == 1;
+    }
+
     private static Partner map(ResultSet rs, StatementContext ctx) throws SQLException {
         int access = rs.getInt("access_ttl_seconds");
         boolean accessNull = rs.wasNull();
@@ -92,7 +103,7 @@ public final class JdbiPartnerStore implements PartnerStore {
                 new ClientSettings(rs.getBoolean("public_client"), lines(rs.getString("post_logout_redirect_uris")),
                         rs.getString("backchannel_logout_uri"),
                         java.util.Set.copyOf(Arrays.stream(rs.getString("permissions").split(" ")).filter(s -> !s.isEmpty()).toList()),
-                        rs.getString("id_token_alg")));
+                        rs.getString("id_token_alg"), rs.getString("profile_jwk")));
     }
 
     private static List<String> lines(String stored) {

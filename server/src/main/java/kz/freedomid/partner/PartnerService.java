@@ -49,9 +49,15 @@ public final class PartnerService {
     /** Registers with a fixed id and secret; used to seed the development demo partner. */
     public Registered register(NewPartner request, UUID clientId, String secret) {
         validate(request);
+        ClientSettings settings = request.settings();
+        if (settings.profileJwk() != null) {
+            settings = new ClientSettings(settings.publicClient(), settings.postLogoutRedirectUris(),
+                    settings.backchannelLogoutUri(), settings.permissions(), settings.idTokenAlg(),
+                    publicProfileJwk(settings.profileJwk()));
+        }
         Partner partner = new Partner(clientId, request.name().strip(), Secrets.sha256(secret),
                 List.copyOf(new LinkedHashSet<>(request.redirectUris())), Set.copyOf(request.grants()),
-                request.revokeUri(), null, null, true, clock.instant(), request.settings());
+                request.revokeUri(), null, null, true, clock.instant(), settings);
         store.insert(partner);
         return new Registered(partner, partner.settings().publicClient() ? null : secret);
     }
@@ -73,6 +79,54 @@ public final class PartnerService {
     public Optional<String> rotateSecret(UUID clientId) {
         String secret = secrets.alphanumeric(SECRET_LENGTH);
         return store.replaceSecret(clientId, Secrets.sha256(secret), clock.instant()) ? Optional.of(secret) : Optional.empty();
+    }
+
+    /**
+     * Registers the public JWK profiles are encrypted to (contract 3.7); null removes it. False when there is no such
+     * partner; IllegalArgumentException (with a message for the operator) when the key is not acceptable.
+     */
+    public boolean setProfileJwk(UUID clientId, String jwkJson) {
+        return store.setProfileJwk(clientId, jwkJson == null ? null : publicProfileJwk(jwkJson), clock.instant());
+    }
+
+    /**
+     * Checks a profile encryption key and returns its public JSON form. Accepted: a public RSA key (2048 bits or more,
+     * used with RSA-OAEP-256) or a public EC P-256 key (used with ECDH-ES+A256KW). A private key is refused, so that
+     * an operator never stores a partner's private key here by mistake.
+     */
+    public static String publicProfileJwk(String jwkJson) {
+        com.nimbusds.jose.jwk.JWK jwk;
+        try {
+            jwk = com.nimbusds.jose.jwk.JWK.parse(jwkJson);
+        } catch (java.text.ParseException | RuntimeException e) {
+            throw new IllegalArgumentException("The profile key is not a valid JWK (RFC 7517): " + e.getMessage());
+        }
+        if (jwk.isPrivate()) {
+            throw new IllegalArgumentException("The profile key file holds a PRIVATE key. Give only the partner's public"
+                    + " key (the JWK without \"d\" and the other private members); the private key stays with the partner.");
+        }
+        if (jwk.getKeyUse() != null && jwk.getKeyUse() != com.nimbusds.jose.jwk.KeyUse.ENCRYPTION) {
+            throw new IllegalArgumentException("The profile key has \"use\": \"" + jwk.getKeyUse().identifier()
+                    + "\"; an encryption key (\"use\": \"enc\") is needed.");
+        }
+        String alg = jwk.getAlgorithm() == null ? null : jwk.getAlgorithm().getName();
+        if (jwk instanceof com.nimbusds.jose.jwk.RSAKey rsa) {
+            if (alg != null && !alg.equals("RSA-OAEP-256")) {
+                throw new IllegalArgumentException("An RSA profile key must have \"alg\": \"RSA-OAEP-256\" (or none), not " + alg);
+            }
+            if (rsa.size() < 2048) throw new IllegalArgumentException("An RSA profile key must have at least 2048 bits");
+        } else if (jwk instanceof com.nimbusds.jose.jwk.ECKey ec) {
+            if (!com.nimbusds.jose.jwk.Curve.P_256.equals(ec.getCurve())) {
+                throw new IllegalArgumentException("An EC profile key must be on curve P-256, not " + ec.getCurve());
+            }
+            if (alg != null && !alg.equals("ECDH-ES+A256KW")) {
+                throw new IllegalArgumentException("An EC profile key must have \"alg\": \"ECDH-ES+A256KW\" (or none), not " + alg);
+            }
+        } else {
+            throw new IllegalArgumentException("The profile key must be an RSA (RSA-OAEP-256) or EC P-256 (ECDH-ES+A256KW)"
+                    + " public key, not " + jwk.getKeyType());
+        }
+        return jwk.toPublicJWK().toJSONString();
     }
 
     /** Client authentication; any failure is the same 100001 so nothing tells which part was wrong. */

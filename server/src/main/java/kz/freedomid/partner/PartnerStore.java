@@ -13,4 +13,7 @@ public interface PartnerStore {
     List<Partner> list();
 
     boolean replaceSecret(UUID clientId, String secretHash, Instant now);
+
+    /** Sets (or, with null, removes) the public JWK profiles are encrypted to; false when there is no such partner. */
+    boolean setProfileJwk(UUID clientId, String profileJwk, Instant now);
 }
