@@ -47,6 +47,10 @@ import kz.freedomid.platform.Secrets;
 import kz.freedomid.platform.web.Messages;
 import kz.freedomid.platform.web.Pages;
 import kz.freedomid.platform.web.SecurityHeaders;
+import kz.freedomid.profile.JdbiProfileStore;
+import kz.freedomid.profile.ProfileJobs;
+import kz.freedomid.profile.ProfileRoutes;
+import kz.freedomid.profile.ProfileService;
 import kz.freedomid.token.JdbiTokenStore;
 import kz.freedomid.token.TokenService;
 import kz.freedomid.user.JdbiUserStore;
@@ -70,6 +74,8 @@ public final class App implements AutoCloseable {
     public final LoginFlow loginFlow;
     public final SessionService sessions;
     public final SmsSender sms;
+    /** Asynchronous profile requests (contract 3.6, 3.7); operators may add profile sources to it. */
+    public final ProfileService profiles;
     /** Durable jobs; feature packages add their tasks to {@link #tasks} before the queue is built. */
     public final JobQueue jobs;
     private final List<Task<?>> tasks = new ArrayList<>();
@@ -99,8 +105,13 @@ public final class App implements AutoCloseable {
         this.sessions = new SessionService(new JdbiSessionStore(jdbi), secrets, ids, clock, config.lifetimes().session());
         this.keys = new SigningKeys(jdbi, MasterKey.load(config.masterKey(), config.dataDir(), random), clock);
         this.sms = "log".equals(config.smsSender()) ? new DevOutbox(clock) : new HttpSmsSender(config.smsUrl(), Json.MAPPER);
+        this.profiles = new ProfileService(new JdbiProfileStore(jdbi), partners, new JdbiConsentStore(jdbi), users, clock);
+        ProfileJobs profileJobs = new ProfileJobs(profiles);
+        tasks.add(profileJobs.assemble);
+        recurringTasks.add(profileJobs.cleanup);
         // Feature tasks are registered here, above this line, before the queue is built.
         this.jobs = new JobQueue(database.dataSource(), jdbi, clock, tasks, recurringTasks, config.jobPolling());
+        profiles.queueWith(id -> jobs.enqueue(profileJobs.assemble, id.toString(), id.toString()));
         Gauge.builder("freedom_id_jobs_due", jobs, q -> q.stats().due()).description("Jobs due to run now").register(metrics);
         Gauge.builder("freedom_id_jobs_queued", jobs, q -> q.stats().scheduled()).description("Jobs in the queue").register(metrics);
         Gauge.builder("freedom_id_jobs_failing", jobs, q -> q.stats().failing())
@@ -152,6 +163,7 @@ public final class App implements AutoCloseable {
                 ctx.status(up ? 200 : 503).json(up ? "{\"status\":\"UP\"}" : "{\"status\":\"DOWN\",\"database\":\"DOWN\"}");
             });
             partnerApi.register(routes);
+            new ProfileRoutes(profiles, tokens).register(routes);
             oidc.register(routes);
             login.register(routes);
             if (config.dev()) {
@@ -193,6 +205,7 @@ public final class App implements AutoCloseable {
         upkeep.shutdownNow();
         if (server != null) server.stop();
         jobs.close();
+        profiles.close();
         database.close();
         LOG.info("stopped");
     }
