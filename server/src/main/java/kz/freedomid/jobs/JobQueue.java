@@ -28,9 +28,8 @@ public final class JobQueue implements AutoCloseable {
                     Duration pollingInterval) {
         this.jdbi = jdbi;
         this.clock = clock;
-        List<Task<?>> all = new ArrayList<>(tasks);
-        all.addAll(recurring);
-        this.scheduler = Scheduler.create(dataSource, all)
+        // startTasks registers the recurring tasks as known tasks too; listing them here as well is a duplicate key.
+        this.scheduler = Scheduler.create(dataSource, new ArrayList<>(tasks))
                 .startTasks(recurring.toArray(RecurringTask[]::new))
                 .clock(clock::instant)
                 .pollingInterval(pollingInterval)
