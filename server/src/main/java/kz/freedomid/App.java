@@ -111,7 +111,7 @@ public final class App implements AutoCloseable {
         recurringTasks.add(profileJobs.cleanup);
         // Feature tasks are registered here, above this line, before the queue is built.
         this.jobs = new JobQueue(database.dataSource(), jdbi, clock, tasks, recurringTasks, config.jobPolling());
-        profiles.queueWith(id -> jobs.enqueue(profileJobs.assemble, id.toString(), id.toString()));
+        profiles.queueWith(id -> profileJobs.enqueue(jobs, clock, id));
         Gauge.builder("freedom_id_jobs_due", jobs, q -> q.stats().due()).description("Jobs due to run now").register(metrics);
         Gauge.builder("freedom_id_jobs_queued", jobs, q -> q.stats().scheduled()).description("Jobs in the queue").register(metrics);
         Gauge.builder("freedom_id_jobs_failing", jobs, q -> q.stats().failing())

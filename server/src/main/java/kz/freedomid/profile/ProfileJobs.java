@@ -4,7 +4,10 @@ import com.github.kagkarlsson.scheduler.task.helper.OneTimeTask;
 import com.github.kagkarlsson.scheduler.task.helper.RecurringTask;
 import com.github.kagkarlsson.scheduler.task.helper.Tasks;
 import com.github.kagkarlsson.scheduler.task.schedule.FixedDelay;
+import java.time.Clock;
+import java.time.temporal.ChronoUnit;
 import java.util.UUID;
+import kz.freedomid.jobs.JobQueue;
 
 /** The durable jobs of profile requests: one assembly per request (data: the request id) and a recurring cleanup. */
 public final class ProfileJobs {
@@ -16,5 +19,13 @@ public final class ProfileJobs {
                 .execute((instance, ctx) -> service.assemble(UUID.fromString(instance.getData())));
         this.cleanup = Tasks.recurring("profile-cleanup", FixedDelay.ofMinutes(5))
                 .execute((instance, ctx) -> service.cleanup());
+    }
+
+    /**
+     * Queues the assembly of one request, due now. The time is truncated to microseconds: the database would round
+     * nanoseconds, possibly to a time just after now, and under a stopped test clock the job would never be due.
+     */
+    public void enqueue(JobQueue jobs, Clock clock, UUID requestId) {
+        jobs.enqueueAt(assemble, requestId.toString(), requestId.toString(), clock.instant().truncatedTo(ChronoUnit.MICROS));
     }
 }
