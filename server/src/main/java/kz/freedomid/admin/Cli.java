@@ -159,6 +159,8 @@ public final class Cli {
                         row.put("backchannel_logout_uri", p.settings().backchannelLogoutUri());
                         row.put("permissions", p.settings().permissions());
                         row.put("id_token_alg", p.settings().idTokenAlg());
+                        row.put("profile_jwk", p.settings().profileJwk() == null ? null
+                                : Json.parse(p.settings().profileJwk().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
                         return row;
                     }).toList()));
                 } else {

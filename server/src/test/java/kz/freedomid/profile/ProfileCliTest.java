@@ -58,6 +58,8 @@ class ProfileCliTest {
         ECKey stored = JWK.parse(storedKey(clientId)).toECKey();
         assertThat(stored.isPrivate()).isFalse();
         assertThat(stored.getX()).isEqualTo(ec.getX());
+        Result listed = cli("partner", "list", "--json");
+        assertThat(listed.out()).contains(ec.getX().toString()).doesNotContain("\"d\"");
 
         Result unknown = cli("partner", "set-profile-jwk", UUID.randomUUID().toString(),
                 write("ec2.json", ec.toPublicJWK().toJSONString()).toString());
