@@ -167,6 +167,10 @@ public final class ProfileService {
                 return "The profile assembly was interrupted.";
             }
         }
+        // Checked last, after the sources had their time: consent withdrawn meanwhile means nothing is released.
+        if (!consents.granted(request.userId(), request.clientId()).contains(Grant.READ_PROFILE)) {
+            return "The user withdrew consent to share the profile with this partner.";
+        }
         profile.put("generated_at", Json.timestamp(clock.instant()));
         String payload = ProfileEncryptor.encrypt(jwk, Json.write(profile));
         store.complete(request.requestId(), payload, clock.instant());

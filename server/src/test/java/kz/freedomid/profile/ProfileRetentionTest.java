@@ -105,6 +105,22 @@ class ProfileRetentionTest {
     }
 
     @Test
+    void consentWithdrawnWhileAssemblingFailsTheRequest() throws Exception {
+        Gate gate = add(new Gate());
+        UserToken user = userToken(server, partner, PROFILE_GRANTS);
+        String requestId = newRequestId();
+        postOk(server, user.accessToken(), requestId);
+        assertThat(gate.entered.await(20, TimeUnit.SECONDS)).isTrue();
+        server.execute("DELETE FROM consents WHERE user_id = ? AND client_id = ?", UUID.fromString(user.freedomId()),
+                UUID.fromString(partner.clientId()));
+        gate.release.countDown();
+        JsonNode failed = awaitFinished(server, user.accessToken(), requestId);
+        assertThat(failed.get("status").asText()).isEqualTo("failed");
+        assertThat(failed.get("status_message").asText()).contains("withdrew consent");
+        assertThat(failed.has("profile")).isFalse();
+    }
+
+    @Test
     void completedIsKept60MinutesThenNotFound() {
         UserToken user = userToken(server, partner, PROFILE_GRANTS);
         String requestId = newRequestId();
