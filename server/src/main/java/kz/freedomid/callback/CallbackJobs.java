@@ -156,7 +156,7 @@ public final class CallbackJobs {
             Duration delay = FIRST_RETRY.multipliedBy(1L << failures);
             if (delay.compareTo(LONGEST_RETRY) > 0) delay = LONGEST_RETRY;
             LOG.info("{}; retrying in {}", complete.getCause().map(Throwable::getMessage).orElse("failed"), delay);
-            operations.reschedule(complete, complete.getTimeDone().plus(delay));
+            operations.reschedule(complete, complete.getTimeDone().plus(delay).truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
         }
     }
 }

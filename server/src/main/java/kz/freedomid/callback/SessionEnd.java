@@ -39,17 +39,25 @@ public final class SessionEnd {
         sessions.end(session);
     }
 
+    /**
+     * Due now, truncated to milliseconds: a time with nanoseconds may be rounded up by the database and then not be due
+     * until the clock moves on (a frozen test clock never does).
+     */
+    private java.time.Instant now() {
+        return tokens.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+    }
+
     /** Revokes the session's pairs and queues the notifications, for a session already ended elsewhere. */
     public void notifyPartners(UUID sessionId, UUID userId, String reason) {
         TokenStore.SessionRevocation revocation = tokens.revokeSession(sessionId, reason);
         for (TokenStore.RevokedPair pair : revocation.revoked()) {
             if (pair.revokeUri() == null || pair.revokeUri().isBlank()) continue;
-            jobs.enqueue(callbacks.revokeTask, "revoke:" + pair.id(), callbacks.revokeData(pair.id(), pair.revokeUri()));
+            jobs.enqueueAt(callbacks.revokeTask, "revoke:" + pair.id(), callbacks.revokeData(pair.id(), pair.revokeUri()), now());
         }
         for (UUID clientId : revocation.clients()) {
             partners.find(clientId).map(p -> p.settings().backchannelLogoutUri()).filter(uri -> !uri.isBlank())
-                    .ifPresent(uri -> jobs.enqueue(callbacks.logoutTask, "logout:" + sessionId + ":" + clientId,
-                            callbacks.logoutData(clientId, sessionId, userId, uri)));
+                    .ifPresent(uri -> jobs.enqueueAt(callbacks.logoutTask, "logout:" + sessionId + ":" + clientId,
+                            callbacks.logoutData(clientId, sessionId, userId, uri), now()));
         }
         LOG.debug("session {} ended ({}): {} pairs revoked", sessionId, reason, revocation.revoked().size());
     }

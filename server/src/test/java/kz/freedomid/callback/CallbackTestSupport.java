@@ -122,6 +122,26 @@ final class CallbackTestSupport {
 
     /** A new user signs in to {@code client} through /openid and the code is exchanged; the pair and session ids. */
     static SignedIn signIn(TestServer server, Browser browser, Client client) {
+        Browser.Page toLogin = browser.get("/openid?" + form(authorizeRequest(client)));
+        assertThat(toLogin.status()).as(toLogin.body()).isEqualTo(303);
+        String back = Flows.approvedRedirect(server, browser, toLogin.location(), Flows.newPhone());
+        return exchange(server, browser, client, back);
+    }
+
+    /** The same browser session signs in to {@code client} again (consenting when asked). */
+    static SignedIn signInAgain(TestServer server, Browser browser, Client client) {
+        Browser.Page page = browser.get("/openid?" + form(authorizeRequest(client)));
+        for (int hops = 0; page.status() == 303 && page.location().startsWith("/") && hops < 5; hops++) {
+            page = page.location().startsWith("/login/consent")
+                    ? browser.submit(browser.follow(page), "/login/consent", Map.of("decision", "approve"))
+                    : browser.follow(page);
+        }
+        assertThat(page.status()).as(page.body()).isEqualTo(303);
+        assertThat(page.location()).startsWith(REDIRECT);
+        return exchange(server, browser, client, page.location());
+    }
+
+    private static Map<String, String> authorizeRequest(Client client) {
         Map<String, String> request = new LinkedHashMap<>();
         request.put("response_type", "code");
         request.put("client_id", client.clientId());
@@ -129,19 +149,19 @@ final class CallbackTestSupport {
         request.put("scope", "openid read.firstname");
         request.put("state", "s1");
         request.put("nonce", "n1");
-        Browser.Page toLogin = browser.get("/openid?" + form(request));
-        assertThat(toLogin.status()).as(toLogin.body()).isEqualTo(303);
-        String back = Flows.approvedRedirect(server, browser, toLogin.location(), Flows.newPhone());
+        return request;
+    }
+
+    private static SignedIn exchange(TestServer server, Browser browser, Client client, String back) {
         String code = Flows.query(back).get("code");
         assertThat(code).as(back).isNotNull();
         Http.Response tokens = server.http().send("POST", "/api/v1/oidc/token", Http.basic(client.clientId(), client.secret()),
                 "application/x-www-form-urlencoded", form(Map.of("grant_type", "authorization_code", "code", code,
                         "redirect_uri", REDIRECT)).getBytes(StandardCharsets.UTF_8));
         assertThat(tokens.status()).as(tokens.body()).isEqualTo(200);
-        UUID clientId = UUID.fromString(client.clientId());
         var row = server.app.database.jdbi().withHandle(h -> h.createQuery(
-                        "SELECT id, session_id FROM token_pairs WHERE client_id = :c AND revoked_at IS NULL")
-                .bind("c", clientId)
+                        "SELECT id, session_id FROM token_pairs WHERE access_hash = :hash")
+                .bind("hash", kz.freedomid.platform.Secrets.sha256(tokens.json().get("access_token").asText()))
                 .map((rs, ctx) -> List.of(rs.getObject("id", UUID.class), rs.getObject("session_id", UUID.class))).one());
         assertThat(browser.cookie(LoginRoutes.SESSION_COOKIE)).isNotNull();
         return new SignedIn(browser, tokens.json().get("id_token").asText(), row.get(1), row.get(0));
