@@ -43,9 +43,9 @@ class CallbackBackchannelLogoutTest {
             assertThat(third.sessionId()).isEqualTo(first.sessionId());
             logout(third);
 
-            await("two callbacks and a logout token at A", 10, () -> a.count() >= 3);
-            await("a logout token at B", 10, () -> b.count() == 1);
-            await("jobs done", 10, () -> queued(server, "backchannel-logout") + queued(server, "revoke-callback") == 0);
+            await(server.clock, "two callbacks and a logout token at A", 10, () -> a.count() >= 3);
+            await(server.clock, "a logout token at B", 10, () -> b.count() == 1);
+            await(server.clock, "jobs done", 10, () -> queued(server, "backchannel-logout") + queued(server, "revoke-callback") == 0);
             Thread.sleep(300);
             assertThat(a.requests).as(() -> a.requests.stream().map(r -> r.path() + " " + r.text()).toList().toString())
                     .hasSize(3);

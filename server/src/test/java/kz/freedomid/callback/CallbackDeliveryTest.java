@@ -33,21 +33,21 @@ class CallbackDeliveryTest {
             assertThat(server.count("SELECT COUNT(*) FROM token_pairs WHERE id = ? AND revoked_at IS NOT NULL",
                     signedIn.pairId())).isEqualTo(1);
 
-            await("first attempt", 10, () -> receiver.count() == 1);
-            await("first failure recorded", 10, () -> failing(server, "revoke-callback") == 1);
+            await(server.clock, "first attempt", 10, () -> receiver.count() == 1);
+            await(server.clock, "first failure recorded", 10, () -> failing(server, "revoke-callback") == 1);
             Thread.sleep(500); // five polls: nothing is retried before the backoff has passed on the server's clock
             assertThat(receiver.count()).isEqualTo(1);
 
             server.clock.advance(Duration.ofSeconds(11));
-            await("second attempt", 10, () -> receiver.count() == 2);
-            await("second failure recorded", 10, () -> server.count(
+            await(server.clock, "second attempt", 10, () -> receiver.count() == 2);
+            await(server.clock, "second failure recorded", 10, () -> server.count(
                     "SELECT COUNT(*) FROM scheduled_tasks WHERE task_name = 'revoke-callback' AND consecutive_failures = 2") == 1);
             server.clock.advance(Duration.ofSeconds(11));
             Thread.sleep(300); // the second backoff is 20 s: 11 s is not enough
             assertThat(receiver.count()).isEqualTo(2);
             server.clock.advance(Duration.ofSeconds(10));
-            await("third attempt", 10, () -> receiver.count() == 3);
-            await("job done", 10, () -> queued(server, "revoke-callback") == 0);
+            await(server.clock, "third attempt", 10, () -> receiver.count() == 3);
+            await(server.clock, "job done", 10, () -> queued(server, "revoke-callback") == 0);
 
             for (Received request : receiver.requests) {
                 assertThat(request.path()).isEqualTo("/revoke");
@@ -67,11 +67,11 @@ class CallbackDeliveryTest {
             Duration took = logout(signedIn);
             assertThat(took).isLessThan(Duration.ofSeconds(1));
 
-            await("first attempt", 10, () -> receiver.count() == 1);
-            await("timed out and recorded as a failure", 10, () -> failing(server, "revoke-callback") == 1);
+            await(server.clock, "first attempt", 10, () -> receiver.count() == 1);
+            await(server.clock, "timed out and recorded as a failure", 10, () -> failing(server, "revoke-callback") == 1);
             server.clock.advance(Duration.ofSeconds(11));
-            await("retry", 10, () -> receiver.count() == 2);
-            await("job done", 10, () -> queued(server, "revoke-callback") == 0);
+            await(server.clock, "retry", 10, () -> receiver.count() == 2);
+            await(server.clock, "job done", 10, () -> queued(server, "revoke-callback") == 0);
             assertThat(receiver.requests.get(1).text()).isEqualTo("{\"id\":\"" + signedIn.pairId() + "\"}");
         } finally {
             server.app.callbacks.attemptTimeout(CallbackJobs.ATTEMPT_TIMEOUT);
@@ -84,11 +84,11 @@ class CallbackDeliveryTest {
             Client client = register(server, receiver.url("/revoke"), null);
             logout(signIn(server, server.browser(), client));
 
-            await("first attempt", 10, () -> receiver.count() == 1);
-            await("redirect recorded as a failure", 10, () -> failing(server, "revoke-callback") == 1);
+            await(server.clock, "first attempt", 10, () -> receiver.count() == 1);
+            await(server.clock, "redirect recorded as a failure", 10, () -> failing(server, "revoke-callback") == 1);
             server.clock.advance(Duration.ofSeconds(11));
-            await("retry", 10, () -> receiver.count() == 2);
-            await("job done", 10, () -> queued(server, "revoke-callback") == 0);
+            await(server.clock, "retry", 10, () -> receiver.count() == 2);
+            await(server.clock, "job done", 10, () -> queued(server, "revoke-callback") == 0);
             assertThat(receiver.requests).extracting(Received::path).containsExactly("/revoke", "/revoke");
         }
     }

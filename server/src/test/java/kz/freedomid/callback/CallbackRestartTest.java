@@ -37,14 +37,14 @@ class CallbackRestartTest {
         Client client = register(server, revokeUri, null);
         SignedIn signedIn = signIn(server, server.browser(), client);
         logout(signedIn);
-        await("refused attempt recorded as a failure", 10, () -> failing(server, "revoke-callback") == 1);
+        await(server.clock, "refused attempt recorded as a failure", 10, () -> failing(server, "revoke-callback") == 1);
 
         server.app.close();
         try (Receiver receiver = new Receiver(n -> 200, port)) {
             restarted = new App(server.app.config, server.clock).start();
             server.clock.advance(Duration.ofSeconds(11));
-            await("delivered by the restarted server", 15, () -> receiver.count() == 1);
-            await("job done", 10, () -> restarted.database.jdbi().withHandle(h -> h.createQuery(
+            await(server.clock, "delivered by the restarted server", 15, () -> receiver.count() == 1);
+            await(server.clock, "job done", 10, () -> restarted.database.jdbi().withHandle(h -> h.createQuery(
                     "SELECT COUNT(*) FROM scheduled_tasks WHERE task_name = 'revoke-callback'").mapTo(Long.class).one()) == 0);
             Thread.sleep(300);
             assertThat(receiver.count()).isEqualTo(1);

@@ -33,6 +33,7 @@ import kz.freedomid.partner.PartnerService;
 import kz.freedomid.testing.Browser;
 import kz.freedomid.testing.Flows;
 import kz.freedomid.testing.Http;
+import kz.freedomid.testing.MutableClock;
 import kz.freedomid.testing.TestServer;
 
 /** A partner's receiver on 127.0.0.1, and the steps from signing in through /openid to logging out. */
@@ -185,11 +186,16 @@ final class CallbackTestSupport {
         return out.toString();
     }
 
-    /** Polls until the condition holds, at most {@code seconds}; fails with {@code what} otherwise. */
-    static void await(String what, int seconds, BooleanSupplier condition) {
+    /**
+     * Polls until the condition holds, at most {@code seconds}; fails with {@code what} otherwise. The server's clock
+     * moves 10 ms per 20 ms poll, as a real one would: db-scheduler's poller waits on the injected clock, so with a
+     * frozen clock it could sleep until the test advanced it again.
+     */
+    static void await(MutableClock clock, String what, int seconds, BooleanSupplier condition) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) throw new AssertionError("timed out waiting for: " + what);
+            clock.advance(Duration.ofMillis(10));
             try {
                 Thread.sleep(20);
             } catch (InterruptedException e) {
