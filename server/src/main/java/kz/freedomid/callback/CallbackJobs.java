@@ -64,9 +64,9 @@ public final class CallbackJobs {
                 .connectTimeout(ATTEMPT_TIMEOUT)
                 .build();
         this.revokeTask = Tasks.oneTime("revoke-callback", String.class).onFailure(new Backoff())
-                .execute((instance, ctx) -> deliverRevoke(read(instance.getData(), RevokeJob.class)));
+                .execute((instance, ctx) -> read(instance.getData(), RevokeJob.class, this::deliverRevoke));
         this.logoutTask = Tasks.oneTime("backchannel-logout", String.class).onFailure(new Backoff())
-                .execute((instance, ctx) -> deliverLogout(read(instance.getData(), LogoutJob.class)));
+                .execute((instance, ctx) -> read(instance.getData(), LogoutJob.class, this::deliverLogout));
     }
 
     /** The tasks to register with the job queue before it is built. */
@@ -133,12 +133,16 @@ public final class CallbackJobs {
         }
     }
 
-    private static <T> T read(String data, Class<T> type) {
+    /** Job data that cannot be read would fail forever: it is logged and dropped instead of retried. */
+    private static <T> void read(String data, Class<T> type, java.util.function.Consumer<T> deliver) {
+        T job;
         try {
-            return Json.MAPPER.readValue(data, type);
+            job = Json.MAPPER.readValue(data, type);
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("unreadable job data: " + e.getOriginalMessage(), e);
+            LOG.warn("dropping a {} job with unreadable data: {}", type.getSimpleName(), e.getOriginalMessage());
+            return;
         }
+        deliver.accept(job);
     }
 
     /** A failed attempt; thrown so the queue records the failure and reschedules. */

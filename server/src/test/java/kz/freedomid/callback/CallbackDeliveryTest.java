@@ -94,6 +94,34 @@ class CallbackDeliveryTest {
     }
 
     @Test
+    void retriesStopOnceTwentyFourHoursHavePassedSinceTheFirstAttempt() throws Exception {
+        try (Receiver receiver = new Receiver(n -> 503)) {
+            Client client = register(server, receiver.url("/revoke"), null);
+            SignedIn signedIn = signIn(server, server.browser(), client);
+            logout(signedIn);
+            String job = "revoke:" + signedIn.pairId();
+            await(server.clock, "first attempt", 10, () -> receiver.count() == 1);
+            for (int hour = 1; hour <= 40 && server.count("SELECT COUNT(*) FROM scheduled_tasks WHERE task_instance = ?", job) > 0;
+                 hour++) {
+                await(server.clock, "attempt settled", 10, () -> server.count(
+                        "SELECT COUNT(*) FROM scheduled_tasks WHERE task_instance = ? AND picked = TRUE", job) == 0);
+                int before = receiver.count();
+                server.clock.advance(Duration.ofHours(1)); // every backoff is at most an hour
+                await(server.clock, "attempt after " + hour + " h", 10, () -> receiver.count() > before);
+                await(server.clock, "attempt settled", 10, () -> server.count(
+                        "SELECT COUNT(*) FROM scheduled_tasks WHERE task_instance = ? AND picked = TRUE", job) == 0);
+            }
+            assertThat(server.count("SELECT COUNT(*) FROM scheduled_tasks WHERE task_instance = ?", job)).as("given up").isZero();
+            int attempts = receiver.count();
+            assertThat(attempts).isBetween(24, 40); // doubling from 10 s, then hourly, for 24 h
+            server.clock.advance(Duration.ofHours(2));
+            Thread.sleep(500); // five polls
+
+            assertThat(receiver.count()).isEqualTo(attempts);
+        }
+    }
+
+    @Test
     void aPairWithoutRevokeUriQueuesNothing() {
         Client client = register(server, null, null);
         SignedIn signedIn = signIn(server, server.browser(), client);
