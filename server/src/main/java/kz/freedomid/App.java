@@ -13,9 +13,12 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
+import kz.freedomid.callback.CallbackJobs;
+import kz.freedomid.callback.SessionEnd;
 import kz.freedomid.demo.DemoRoutes;
 import kz.freedomid.jobs.JobQueue;
 import kz.freedomid.demo.DemoSeed;
+import kz.freedomid.keys.CallbackSigning;
 import kz.freedomid.keys.IdTokens;
 import kz.freedomid.keys.MasterKey;
 import kz.freedomid.keys.SigningKeys;
@@ -78,6 +81,9 @@ public final class App implements AutoCloseable {
     public final ProfileService profiles;
     /** Durable jobs; feature packages add their tasks to {@link #tasks} before the queue is built. */
     public final JobQueue jobs;
+    /** Revoke callbacks and back-channel logout (contract 3.10, 4.5): every ended session goes through it. */
+    public final CallbackJobs callbacks;
+    public final SessionEnd sessionEnd;
     private final List<Task<?>> tasks = new ArrayList<>();
     private final List<RecurringTask<?>> recurringTasks = new ArrayList<>();
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -110,8 +116,11 @@ public final class App implements AutoCloseable {
         tasks.add(profileJobs.assemble);
         recurringTasks.add(profileJobs.cleanup);
         // Feature tasks are registered here, above this line, before the queue is built.
+        this.callbacks = new CallbackJobs(new CallbackSigning(keys, config.issuer(), clock), partners::find, clock);
+        tasks.addAll(callbacks.tasks());
         this.jobs = new JobQueue(database.dataSource(), jdbi, clock, tasks, recurringTasks, config.jobPolling());
         profiles.queueWith(id -> profileJobs.enqueue(jobs, clock, id));
+        this.sessionEnd = new SessionEnd(tokens, sessions, partners, jobs, callbacks);
         Gauge.builder("freedom_id_jobs_due", jobs, q -> q.stats().due()).description("Jobs due to run now").register(metrics);
         Gauge.builder("freedom_id_jobs_queued", jobs, q -> q.stats().scheduled()).description("Jobs in the queue").register(metrics);
         Gauge.builder("freedom_id_jobs_failing", jobs, q -> q.stats().failing())
@@ -128,7 +137,7 @@ public final class App implements AutoCloseable {
                 config.https());
         SigningKeys.ALGORITHMS.forEach(keys::current); // made or loaded now, not on the first token request
         IdTokens idTokens = new IdTokens(keys, config.issuer(), clock, config.lifetimes().idToken());
-        OidcRoutes oidc = new OidcRoutes(config.issuer(), partners, loginFlow, sessions, tokens, keys, idTokens, pages);
+        OidcRoutes oidc = new OidcRoutes(config.issuer(), partners, loginFlow, sessions, tokens, keys, idTokens, pages, sessionEnd);
         PartnerApiRoutes partnerApi = new PartnerApiRoutes(partners, loginFlow, tokens, new TokenResponses(idTokens),
                 config.issuer());
         if (config.dev()) {

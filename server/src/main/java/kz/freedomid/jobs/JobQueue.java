@@ -47,7 +47,8 @@ public final class JobQueue implements AutoCloseable {
 
     /** Queues a job to run now, unless one with the same id is already queued (idempotent). */
     public <T> void enqueue(OneTimeTask<T> task, String id, T data) {
-        scheduler.scheduleIfNotExists(task.instance(id, data), clock.instant());
+        // Whole milliseconds: a time the database rounds up could lie after "now" and wait for the next poll.
+        scheduler.scheduleIfNotExists(task.instance(id, data), clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
     }
 
     public <T> void enqueueAt(OneTimeTask<T> task, String id, T data, Instant when) {

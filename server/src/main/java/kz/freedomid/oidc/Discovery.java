@@ -43,9 +43,9 @@ final class Discovery {
         d.put("claims_parameter_supported", false);
         d.put("request_parameter_supported", false);
         d.put("request_uri_parameter_supported", false);
-        // Back-channel logout tokens are sent by the job queue, which a later issue brings; until then, false.
-        d.put("backchannel_logout_supported", false);
-        d.put("backchannel_logout_session_supported", false);
+        // Sent through the job queue when a session ends (callback.SessionEnd); the logout token carries sid.
+        d.put("backchannel_logout_supported", true);
+        d.put("backchannel_logout_session_supported", true);
         d.put("authorization_response_iss_parameter_supported", true);
         return Json.write(d);
     }

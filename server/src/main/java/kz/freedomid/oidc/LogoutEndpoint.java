@@ -16,7 +16,7 @@ import kz.freedomid.platform.OAuthException;
 import kz.freedomid.platform.Redirects;
 import kz.freedomid.platform.web.Pages;
 import kz.freedomid.platform.web.Ui;
-import kz.freedomid.token.TokenService;
+import kz.freedomid.callback.SessionEnd;
 
 /**
  * RP-initiated logout (OpenID Connect RP-Initiated Logout 1.0; contract 4.5). With a valid id_token_hint for the
@@ -26,14 +26,14 @@ final class LogoutEndpoint {
     private final IdTokens idTokens;
     private final PartnerService partners;
     private final SessionService sessions;
-    private final TokenService tokens;
+    private final SessionEnd sessionEnd;
     private final Pages pages;
 
-    LogoutEndpoint(IdTokens idTokens, PartnerService partners, SessionService sessions, TokenService tokens, Pages pages) {
+    LogoutEndpoint(IdTokens idTokens, PartnerService partners, SessionService sessions, SessionEnd sessionEnd, Pages pages) {
         this.idTokens = idTokens;
         this.partners = partners;
         this.sessions = sessions;
-        this.tokens = tokens;
+        this.sessionEnd = sessionEnd;
         this.pages = pages;
     }
 
@@ -75,8 +75,7 @@ final class LogoutEndpoint {
             return;
         }
         if (session.isPresent()) {
-            tokens.revokeSession(session.get().session().id());
-            sessions.end(session.get().session());
+            sessionEnd.endSession(session.get().session(), "logout");
         }
         ctx.removeCookie(LoginRoutes.SESSION_COOKIE, "/");
         if (returnTo != null) {

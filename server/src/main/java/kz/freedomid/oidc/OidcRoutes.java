@@ -19,14 +19,14 @@ public final class OidcRoutes {
     private final LogoutEndpoint logout;
 
     public OidcRoutes(String issuer, PartnerService partners, LoginFlow flow, SessionService sessions, TokenService tokens,
-                      SigningKeys keys, IdTokens idTokens, Pages pages) {
+                      SigningKeys keys, IdTokens idTokens, Pages pages, kz.freedomid.callback.SessionEnd sessionEnd) {
         ClientAuthentication clients = new ClientAuthentication(partners);
         this.discovery = Discovery.document(issuer);
         this.keys = keys;
         this.authorize = new AuthorizeEndpoint(partners, flow, sessions, pages, issuer);
         this.token = new TokenEndpoint(clients, tokens, idTokens);
         this.info = new TokenInfoEndpoints(tokens, clients, issuer);
-        this.logout = new LogoutEndpoint(idTokens, partners, sessions, tokens, pages);
+        this.logout = new LogoutEndpoint(idTokens, partners, sessions, sessionEnd, pages);
     }
 
     public void register(RoutesConfig routes) {

@@ -4,6 +4,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Function;
@@ -176,10 +177,27 @@ public final class JdbiTokenStore implements TokenStore {
     }
 
     @Override
-    public int revokeSession(UUID sessionId, Instant now, String reason) {
-        return jdbi.withHandle(h -> h.createUpdate("UPDATE token_pairs SET revoked_at = :now, revoke_reason = :reason "
-                        + "WHERE session_id = :session AND revoked_at IS NULL")
-                .bind("now", now).bind("reason", reason).bind("session", sessionId).execute());
+    public SessionRevocation revokeSession(UUID sessionId, Instant now, String reason) {
+        return jdbi.inTransaction(h -> {
+            java.util.Set<UUID> clients = new java.util.LinkedHashSet<>(h.createQuery(
+                            "SELECT DISTINCT client_id FROM token_pairs WHERE session_id = :session")
+                    .bind("session", sessionId).mapTo(UUID.class).list());
+            List<RevokedPair> live = h.createQuery(
+                            "SELECT id, client_id, revoke_uri FROM token_pairs WHERE session_id = :session AND revoked_at IS NULL")
+                    .bind("session", sessionId)
+                    .map((rs, ctx) -> new RevokedPair(rs.getObject("id", UUID.class), rs.getObject("client_id", UUID.class),
+                            rs.getString("revoke_uri")))
+                    .list();
+            List<RevokedPair> revoked = new java.util.ArrayList<>();
+            for (RevokedPair pair : live) {
+                // Conditional per pair: a concurrent logout or rotation that got there first keeps its own callback.
+                int changed = h.createUpdate("UPDATE token_pairs SET revoked_at = :now, revoke_reason = :reason "
+                                + "WHERE id = :id AND revoked_at IS NULL")
+                        .bind("now", now).bind("reason", reason).bind("id", pair.id()).execute();
+                if (changed == 1) revoked.add(pair);
+            }
+            return new SessionRevocation(List.copyOf(revoked), java.util.Set.copyOf(clients));
+        });
     }
 
     private record RefreshRow(TokenPair pair, Instant rotatedAt, Instant revokedAt, boolean allowed) {}

@@ -126,8 +126,8 @@ public final class TokenService {
     }
 
     /** Logout: every pair granted in this browser session stops working. */
-    public int revokeSession(UUID sessionId) {
-        return store.revokeSession(sessionId, clock.instant(), "logout");
+    public TokenStore.SessionRevocation revokeSession(UUID sessionId, String reason) {
+        return store.revokeSession(sessionId, clock.instant(), reason);
     }
 
     public Instant now() {

@@ -32,8 +32,17 @@ public interface TokenStore {
 
     boolean revokePair(UUID pairId, Instant now, String reason);
 
-    /** Revokes every live pair granted in this browser session (logout); returns how many. */
-    int revokeSession(UUID sessionId, Instant now, String reason);
+    /**
+     * Revokes every live pair granted in this browser session (logout), in one transaction; returns the pairs this call
+     * revoked (a pair a concurrent call revoked first is not returned) and every partner with a pair in the session.
+     */
+    SessionRevocation revokeSession(UUID sessionId, Instant now, String reason);
+
+    /** A pair revoked because its session ended: what a revoke callback (contract 3.10) needs. */
+    record RevokedPair(UUID id, UUID clientId, String revokeUri) {}
+
+    /** @param clients every partner that got a pair in the session, live or not (for back-channel logout) */
+    record SessionRevocation(java.util.List<RevokedPair> revoked, java.util.Set<UUID> clients) {}
 
     /**
      * A pair found by one of its tokens. {@code refresh} tells which token matched; {@code live} is false once the pair
