@@ -105,7 +105,7 @@ public final class App implements AutoCloseable {
         var jdbi = database.jdbi();
         this.partners = new PartnerService(new JdbiPartnerStore(jdbi), secrets, ids, clock);
         this.users = new UserService(new JdbiUserStore(jdbi), PasswordHasher.owasp(random), ids, clock);
-        this.tokens = new TokenService(new JdbiTokenStore(jdbi), secrets, ids, clock, config.lifetimes(), partners::find);
+        this.tokens = new TokenService(new JdbiTokenStore(jdbi), secrets, ids, clock, config.lifetimes());
         this.loginFlow = new LoginFlow(new JdbiTrackStore(jdbi), new JdbiConsentStore(jdbi), partners, tokens, ids, clock,
                 config.lifetimes().loginLink(), config.issuer());
         this.sessions = new SessionService(new JdbiSessionStore(jdbi), secrets, ids, clock, config.lifetimes().session());

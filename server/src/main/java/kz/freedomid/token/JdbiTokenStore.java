@@ -68,11 +68,11 @@ public final class JdbiTokenStore implements TokenStore {
 
     @Override
     public TokenOutcome rotateRefresh(String refreshHash, Instant now, Function<TokenPair, TokenOutcome.Reason> check,
-                                      Function<TokenPair, IssuedTokens> mint) {
+                                      java.util.function.BiFunction<TokenPair, PartnerLifetimes, IssuedTokens> mint) {
         return jdbi.inTransaction(h -> {
             var row = h.createQuery("""
                             SELECT t.*, t.rotated_at AS t_rotated, t.revoked_at AS t_revoked, u.status AS user_status,
-                                   p.status AS partner_status
+                                   p.status AS partner_status, p.access_ttl_seconds AS p_access, p.refresh_ttl_seconds AS p_refresh
                             FROM token_pairs t
                             JOIN partners p ON p.client_id = t.client_id
                             LEFT JOIN users u ON u.id = t.user_id
@@ -80,7 +80,8 @@ public final class JdbiTokenStore implements TokenStore {
                     .bind("hash", refreshHash)
                     .map((rs, ctx) -> new RefreshRow(mapPair(rs, ctx), instant(rs, "t_rotated"), instant(rs, "t_revoked"),
                             "active".equals(rs.getString("partner_status"))
-                                    && (rs.getString("user_status") == null || "active".equals(rs.getString("user_status")))))
+                                    && (rs.getString("user_status") == null || "active".equals(rs.getString("user_status"))),
+                            new PartnerLifetimes(seconds(rs, "p_access"), seconds(rs, "p_refresh"))))
                     .findOne();
             if (row.isEmpty()) return rejected(TokenOutcome.Reason.UNKNOWN);
             TokenPair pair = row.get().pair();
@@ -101,7 +102,7 @@ public final class JdbiTokenStore implements TokenStore {
                 revokeGrant(h, pair.grantId(), now, "refresh_reuse"); // a concurrent refresh of the same token
                 return rejected(TokenOutcome.Reason.REUSED);
             }
-            IssuedTokens issued = mint.apply(pair);
+            IssuedTokens issued = mint.apply(pair, row.get().lifetimes());
             insertPair(h, issued.pair());
             return new TokenOutcome.Issued(issued);
         });
@@ -200,7 +201,13 @@ public final class JdbiTokenStore implements TokenStore {
         });
     }
 
-    private record RefreshRow(TokenPair pair, Instant rotatedAt, Instant revokedAt, boolean allowed) {}
+    private record RefreshRow(TokenPair pair, Instant rotatedAt, Instant revokedAt, boolean allowed,
+                              PartnerLifetimes lifetimes) {}
+
+    private static java.time.Duration seconds(ResultSet rs, String column) throws SQLException {
+        int value = rs.getInt(column);
+        return rs.wasNull() ? null : java.time.Duration.ofSeconds(value);
+    }
 
     private static TokenOutcome rejected(TokenOutcome.Reason reason) {
         return new TokenOutcome.Rejected(reason);

@@ -10,7 +10,6 @@ import java.util.Base64;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.function.Function;
 import kz.freedomid.partner.Grant;
 import kz.freedomid.partner.Partner;
 import kz.freedomid.platform.Config;
@@ -36,11 +35,8 @@ public final class TokenService {
     private final Ids ids;
     private final Clock clock;
     private final Config.Lifetimes lifetimes;
-    private final Function<UUID, Optional<Partner>> partners;
 
-    public TokenService(TokenStore store, Secrets secrets, Ids ids, Clock clock, Config.Lifetimes lifetimes,
-                        Function<UUID, Optional<Partner>> partners) {
-        this.partners = partners;
+    public TokenService(TokenStore store, Secrets secrets, Ids ids, Clock clock, Config.Lifetimes lifetimes) {
         this.store = store;
         this.secrets = secrets;
         this.ids = ids;
@@ -78,7 +74,7 @@ public final class TokenService {
                     if (c.codeChallenge() == null && exchange.codeVerifier() != null) return TokenOutcome.Reason.PKCE_FAILED;
                     return null;
                 },
-                c -> mint(partner, c.grantId(), c.userId(), c.sessionId(), c.grants(),
+                c -> mint(partner.clientId(), lifetimesOf(partner), c.grantId(), c.userId(), c.sessionId(), c.grants(),
                         exchange.revokeUri() != null ? exchange.revokeUri() : partner.revokeUri(), c.authTime(), c.amr(),
                         c.nonce(), now));
     }
@@ -94,8 +90,9 @@ public final class TokenService {
         Instant now = clock.instant();
         return store.rotateRefresh(Secrets.sha256(refreshToken), now,
                 old -> client != null && !old.clientId().equals(client.clientId()) ? TokenOutcome.Reason.WRONG_CLIENT : null,
-                old -> mint(client != null ? client : partners.apply(old.clientId()).orElseThrow(), old.grantId(), old.userId(), old.sessionId(), old.grants(), old.revokeUri(),
-                        old.authTime(), old.amr(), old.nonce(), now));
+                // The partner's lifetimes come with the pair from the store's one query: no second lookup on this hot path.
+                (old, ttl) -> mint(old.clientId(), ttl, old.grantId(), old.userId(), old.sessionId(), old.grants(),
+                        old.revokeUri(), old.authTime(), old.amr(), old.nonce(), now));
     }
 
     /** A service token (client_credentials): the partner's permissions, no user, no refresh token (RFC 6749 §4.4.3). */
@@ -152,13 +149,18 @@ public final class TokenService {
         return partner != null && partner.accessTtl() != null ? partner.accessTtl() : lifetimes.access();
     }
 
-    private IssuedTokens mint(Partner partner, UUID grantId, UUID userId, UUID sessionId, Set<Grant> grants,
-                              String revokeUri, Instant authTime, String amr, String nonce, Instant now) {
-        Duration refreshTtl = partner.refreshTtl() != null ? partner.refreshTtl() : lifetimes.refresh();
+    private static TokenStore.PartnerLifetimes lifetimesOf(Partner partner) {
+        return new TokenStore.PartnerLifetimes(partner.accessTtl(), partner.refreshTtl());
+    }
+
+    private IssuedTokens mint(UUID clientId, TokenStore.PartnerLifetimes ttl, UUID grantId, UUID userId, UUID sessionId,
+                              Set<Grant> grants, String revokeUri, Instant authTime, String amr, String nonce, Instant now) {
+        Duration accessTtl = ttl.access() != null ? ttl.access() : lifetimes.access();
+        Duration refreshTtl = ttl.refresh() != null ? ttl.refresh() : lifetimes.refresh();
         String access = secrets.alphanumeric(TOKEN_LENGTH);
         String refresh = secrets.alphanumeric(TOKEN_LENGTH);
-        TokenPair pair = new TokenPair(ids.v7(), grantId, partner.clientId(), userId, sessionId, grants,
-                Secrets.sha256(access), Secrets.sha256(refresh), now.plus(accessTtl(partner)), now.plus(refreshTtl),
+        TokenPair pair = new TokenPair(ids.v7(), grantId, clientId, userId, sessionId, grants,
+                Secrets.sha256(access), Secrets.sha256(refresh), now.plus(accessTtl), now.plus(refreshTtl),
                 revokeUri, authTime, amr, now, nonce, Set.of());
         return new IssuedTokens(pair, access, refresh);
     }

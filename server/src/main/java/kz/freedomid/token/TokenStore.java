@@ -18,7 +18,10 @@ public interface TokenStore {
 
     /** Rotates the pair holding this refresh token; a rotated token presented again revokes the whole grant. */
     TokenOutcome rotateRefresh(String refreshHash, Instant now, Function<TokenPair, TokenOutcome.Reason> check,
-                               Function<TokenPair, IssuedTokens> mint);
+                               java.util.function.BiFunction<TokenPair, PartnerLifetimes, IssuedTokens> mint);
+
+    /** The partner's own token lifetimes, read with the pair in the same query; null parts mean the defaults. */
+    record PartnerLifetimes(java.time.Duration access, java.time.Duration refresh) {}
 
     void insertServiceToken(TokenPair pair);
 
