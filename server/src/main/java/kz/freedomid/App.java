@@ -8,15 +8,27 @@ import java.time.Clock;
 import java.util.Map;
 import com.github.kagkarlsson.scheduler.task.Task;
 import com.github.kagkarlsson.scheduler.task.helper.RecurringTask;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
+import kz.freedomid.admin.AdminApi;
+import kz.freedomid.apidocs.ApiDocsRoutes;
+import kz.freedomid.admin.KeyAdmin;
+import kz.freedomid.admin.UserAdmin;
+import kz.freedomid.admin.PartnerAdmin;
+import kz.freedomid.audit.AuditJobs;
+import kz.freedomid.audit.AuditLog;
+import kz.freedomid.audit.JdbiAuditStore;
 import kz.freedomid.callback.CallbackJobs;
 import kz.freedomid.callback.SessionEnd;
 import kz.freedomid.demo.DemoRoutes;
 import kz.freedomid.jobs.JobQueue;
+import kz.freedomid.jobs.JobQueueMeters;
+import kz.freedomid.account.AccountRoutes;
+import kz.freedomid.account.AccountService;
+import kz.freedomid.account.JdbiAccountStore;
+import kz.freedomid.platform.Transactions;
+import kz.freedomid.callback.SessionExpiry;
 import kz.freedomid.demo.DemoSeed;
 import kz.freedomid.keys.CallbackSigning;
 import kz.freedomid.keys.IdTokens;
@@ -33,9 +45,15 @@ import kz.freedomid.login.LoginRoutes;
 import kz.freedomid.login.OtpService;
 import kz.freedomid.login.PasswordLockout;
 import kz.freedomid.login.SessionService;
+import kz.freedomid.login.SignInAudit;
 import kz.freedomid.login.SmsSender;
 import kz.freedomid.oauth.PartnerApiRoutes;
+import kz.freedomid.oauth.PartnerUserRoutes;
+import kz.freedomid.oidc.ClientAssertions;
+import kz.freedomid.oidc.JdbiAssertionJtiStore;
+import kz.freedomid.oidc.JdbiPushedRequestStore;
 import kz.freedomid.oidc.OidcRoutes;
+import kz.freedomid.oidc.PushedRequests;
 import kz.freedomid.oauth.TokenResponses;
 import kz.freedomid.partner.JdbiPartnerStore;
 import kz.freedomid.partner.PartnerService;
@@ -47,6 +65,10 @@ import kz.freedomid.platform.Ids;
 import kz.freedomid.platform.Json;
 import kz.freedomid.platform.RequestIds;
 import kz.freedomid.platform.Secrets;
+import kz.freedomid.platform.metrics.HttpMetrics;
+import kz.freedomid.platform.metrics.Metrics;
+import kz.freedomid.platform.ratelimit.RateLimitRoutes;
+import kz.freedomid.platform.ratelimit.RateLimiter;
 import kz.freedomid.platform.web.Messages;
 import kz.freedomid.platform.web.Pages;
 import kz.freedomid.platform.web.SecurityHeaders;
@@ -56,6 +78,8 @@ import kz.freedomid.profile.ProfileRoutes;
 import kz.freedomid.profile.ProfileService;
 import kz.freedomid.token.JdbiTokenStore;
 import kz.freedomid.token.TokenService;
+import kz.freedomid.user.CardService;
+import kz.freedomid.user.JdbiCardStore;
 import kz.freedomid.user.JdbiUserStore;
 import kz.freedomid.user.PasswordHasher;
 import kz.freedomid.user.UserService;
@@ -70,9 +94,13 @@ public final class App implements AutoCloseable {
     public final Clock clock;
     public final Database database;
     public final Secrets secrets;
+    public final PushedRequests pushedRequests;
+    public final ClientAssertions clientAssertions;
     public final Ids ids;
     public final PartnerService partners;
     public final UserService users;
+    /** Users' cards (masked numbers only), released by read.cards. */
+    public final CardService cards;
     public final TokenService tokens;
     public final LoginFlow loginFlow;
     public final SessionService sessions;
@@ -84,9 +112,17 @@ public final class App implements AutoCloseable {
     /** Revoke callbacks and back-channel logout (contract 3.10, 4.5): every ended session goes through it. */
     public final CallbackJobs callbacks;
     public final SessionEnd sessionEnd;
+    public final AccountService account;
+    /** The audit trail of sign-ins, consents, tokens and admin actions. */
+    public final AuditLog audit;
+    /** Partner and signing-key administration (admin API and CLI), audited. */
+    public final PartnerAdmin partnerAdmin;
+    public final KeyAdmin keyAdmin;
+    public final UserAdmin userAdmin;
     private final List<Task<?>> tasks = new ArrayList<>();
     private final List<RecurringTask<?>> recurringTasks = new ArrayList<>();
-    private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Metrics meters = new Metrics();
+    private final PrometheusMeterRegistry metrics = meters.registry();
     private final SigningKeys keys;
     private final java.util.concurrent.ScheduledExecutorService upkeep =
             java.util.concurrent.Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("upkeep").factory());
@@ -100,31 +136,45 @@ public final class App implements AutoCloseable {
         SecureRandom random = new SecureRandom();
         this.secrets = new Secrets(random);
         this.ids = new Ids(clock, random);
-        this.database = Database.open(config.dbUrl(), config.dbUser(), config.dbPassword(), 16);
+        this.database = Database.open(config.dbUrl(), config.dbUser(), config.dbPassword(), 16, metrics);
         database.migrate();
         var jdbi = database.jdbi();
+        Transactions transactions = new Transactions(jdbi);
+        this.audit = new AuditLog(new JdbiAuditStore(jdbi), ids, clock, config.auditRetention());
         this.partners = new PartnerService(new JdbiPartnerStore(jdbi), secrets, ids, clock);
         this.users = new UserService(new JdbiUserStore(jdbi), PasswordHasher.owasp(random), ids, clock);
-        this.tokens = new TokenService(new JdbiTokenStore(jdbi), secrets, ids, clock, config.lifetimes());
+        this.cards = new CardService(new JdbiCardStore(jdbi), ids, clock);
+        this.tokens = new TokenService(new JdbiTokenStore(jdbi), secrets, ids, clock, config.lifetimes(), audit, metrics);
         this.loginFlow = new LoginFlow(new JdbiTrackStore(jdbi), new JdbiConsentStore(jdbi), partners, tokens, ids, clock,
-                config.lifetimes().loginLink(), config.issuer());
-        this.sessions = new SessionService(new JdbiSessionStore(jdbi), secrets, ids, clock, config.lifetimes().session());
+                config.lifetimes().loginLink(), config.issuer(), audit);
+        this.sessions = new SessionService(new JdbiSessionStore(jdbi), secrets, ids, clock, config.lifetimes().session(),
+                config.lifetimes().sessionIdle());
         this.keys = new SigningKeys(jdbi, MasterKey.load(config.masterKey(), config.dataDir(), random), clock);
+        this.partnerAdmin = new PartnerAdmin(partners, audit);
+        this.keyAdmin = new KeyAdmin(keys, keyRetention(), audit);
         this.sms = "log".equals(config.smsSender()) ? new DevOutbox(clock) : new HttpSmsSender(config.smsUrl(), Json.MAPPER);
         this.profiles = new ProfileService(new JdbiProfileStore(jdbi), partners, new JdbiConsentStore(jdbi), users, clock);
         ProfileJobs profileJobs = new ProfileJobs(profiles);
         tasks.add(profileJobs.assemble);
         recurringTasks.add(profileJobs.cleanup);
+        SessionExpiry sessionExpiry = new SessionExpiry(sessions);
+        recurringTasks.add(sessionExpiry.task);
+        recurringTasks.add(new AuditJobs(audit).retention);
+        this.pushedRequests = new PushedRequests(new JdbiPushedRequestStore(jdbi), secrets, clock);
+        recurringTasks.add(pushedRequests.cleanup);
+        this.clientAssertions = new ClientAssertions(new JdbiAssertionJtiStore(jdbi), clock, config.issuer());
+        recurringTasks.add(clientAssertions.cleanup);
         // Feature tasks are registered here, above this line, before the queue is built.
         this.callbacks = new CallbackJobs(new CallbackSigning(keys, config.issuer(), clock), partners::find, clock);
         tasks.addAll(callbacks.tasks());
         this.jobs = new JobQueue(database.dataSource(), jdbi, clock, tasks, recurringTasks, config.jobPolling());
         profiles.queueWith(id -> profileJobs.enqueue(jobs, clock, id));
-        this.sessionEnd = new SessionEnd(tokens, sessions, partners, jobs, callbacks);
-        Gauge.builder("freedom_id_jobs_due", jobs, q -> q.stats().due()).description("Jobs due to run now").register(metrics);
-        Gauge.builder("freedom_id_jobs_queued", jobs, q -> q.stats().scheduled()).description("Jobs in the queue").register(metrics);
-        Gauge.builder("freedom_id_jobs_failing", jobs, q -> q.stats().failing())
-                .description("Jobs whose last attempt failed and that wait for a retry").register(metrics);
+        this.sessionEnd = new SessionEnd(transactions, tokens, sessions, partners, jobs, callbacks);
+        sessionExpiry.endWith(sessionEnd);
+        this.userAdmin = new UserAdmin(users, cards, sessionEnd, audit);
+        this.account = new AccountService(new JdbiAccountStore(jdbi), new JdbiConsentStore(jdbi), users, tokens, sessionEnd,
+                transactions, clock);
+        JobQueueMeters.register(jobs, metrics);
     }
 
     /** Starts HTTP on the configured port (0 picks a free one). */
@@ -132,14 +182,17 @@ public final class App implements AutoCloseable {
         Messages messages = new Messages();
         Pages pages = new Pages(messages, config.dev(), config.https());
         var jdbi = database.jdbi();
-        OtpService otp = new OtpService(new JdbiOtpStore(jdbi), sms, secrets, ids, clock, config.lifetimes().otp());
+        OtpService otp = new OtpService(new JdbiOtpStore(jdbi), sms, secrets, ids, clock, config.lifetimes().otp(), metrics);
         LoginRoutes login = new LoginRoutes(loginFlow, sessions, otp, users, new PasswordLockout(jdbi, clock), pages,
-                config.https());
+                config.https(), new SignInAudit(audit, users, metrics));
         SigningKeys.ALGORITHMS.forEach(keys::current); // made or loaded now, not on the first token request
         IdTokens idTokens = new IdTokens(keys, config.issuer(), clock, config.lifetimes().idToken());
-        OidcRoutes oidc = new OidcRoutes(config.issuer(), partners, loginFlow, sessions, tokens, keys, idTokens, pages, sessionEnd);
+        OidcRoutes oidc = new OidcRoutes(config.issuer(), partners, loginFlow, sessions, tokens, keys, idTokens, pages, sessionEnd,
+                pushedRequests, clientAssertions);
         PartnerApiRoutes partnerApi = new PartnerApiRoutes(partners, loginFlow, tokens, new TokenResponses(idTokens),
                 config.issuer());
+        RateLimiter rateLimiter = RateLimiter.create(config.rateLimits(), database.isPostgres(), database.dataSource(), clock,
+                metrics);
         if (config.dev()) {
             demoPartner = DemoSeed.seed(partners, users, config.dataDir(), config.issuer());
         }
@@ -152,6 +205,8 @@ public final class App implements AutoCloseable {
             c.http.maxRequestSize = ApiRequest.MAX_BODY_BYTES;
             c.http.prefer405over404 = true;
             c.jetty.modifyServer(s -> s.setStopTimeout(10_000));
+            HttpMetrics httpMetrics = new HttpMetrics(metrics);
+            c.requestLogger.http(httpMetrics::record);
             c.staticFiles.add(sf -> {
                 sf.hostedPath = "/assets";
                 sf.directory = "/public/assets";
@@ -164,23 +219,28 @@ public final class App implements AutoCloseable {
                 SecurityHeaders.all(ctx);
             });
             ErrorHandling.register(routes, (ctx, status, key) -> pages.message(ctx, status, "error.title", key));
+            new RateLimitRoutes(rateLimiter, pages, config.rateLimits().clientIpHeader()).register(routes);
             routes.get("/", ctx -> ctx.redirect(config.dev() ? "/demo" : "/health/ready"));
-            routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
+            routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(meters.scrape()));
             routes.get("/health/live", ctx -> ctx.json("{\"status\":\"UP\"}"));
             routes.get("/health/ready", ctx -> {
                 boolean up = database.answers();
                 ctx.status(up ? 200 : 503).json(up ? "{\"status\":\"UP\"}" : "{\"status\":\"DOWN\",\"database\":\"DOWN\"}");
             });
             partnerApi.register(routes);
+            new ApiDocsRoutes(config.https()).register(routes);
+            new PartnerUserRoutes(users, tokens).register(routes);
             new ProfileRoutes(profiles, tokens).register(routes);
             oidc.register(routes);
             login.register(routes);
+            new AccountRoutes(account, sessions, loginFlow, pages).register(routes);
+            if (config.adminApiEnabled()) new AdminApi(config.adminToken(), partnerAdmin, userAdmin, keyAdmin, audit).register(routes);
             if (config.dev()) {
                 if (sms instanceof DevOutbox outbox) new DevRoutes(outbox).register(routes);
                 new DemoRoutes(demoPartner, pages, this::port).register(routes);
             }
         }).start(config.port());
-        scheduleUpkeep();
+        scheduleUpkeep(rateLimiter);
         jobs.start();
         return this;
     }
@@ -189,16 +249,30 @@ public final class App implements AutoCloseable {
         return keys;
     }
 
-    /** Key rotation on a schedule: every node checks; creating a spare key twice in a race is harmless. */
-    private void scheduleUpkeep() {
+    /**
+     * Key rotation on a schedule: every node checks; creating a spare key twice in a race is harmless. Rate-limit
+     * buckets that are full again are deleted the same way (several nodes skip each other's locked rows).
+     */
+    private void scheduleUpkeep(RateLimiter rateLimiter) {
         upkeep.scheduleWithFixedDelay(() -> {
             try {
-                keys.maintain(config.keyRotation(), java.time.Duration.ofDays(1),
-                        config.lifetimes().idToken().plus(java.time.Duration.ofHours(1)));
+                keys.maintain(config.keyRotation(), java.time.Duration.ofDays(1), keyRetention());
             } catch (RuntimeException e) {
                 LOG.warn("signing key upkeep failed: {}", e.toString());
             }
         }, 1, 60, java.util.concurrent.TimeUnit.MINUTES);
+        upkeep.scheduleWithFixedDelay(() -> {
+            try {
+                rateLimiter.removeExpired();
+            } catch (RuntimeException e) {
+                LOG.warn("rate-limit bucket cleanup failed: {}", e.toString());
+            }
+        }, 10, 10, java.util.concurrent.TimeUnit.MINUTES);
+    }
+
+    /** How long a superseded signing key stays published: until every id_token it signed has expired, and an hour. */
+    private java.time.Duration keyRetention() {
+        return config.lifetimes().idToken().plus(java.time.Duration.ofHours(1));
     }
 
     public int port() {
@@ -216,6 +290,7 @@ public final class App implements AutoCloseable {
         jobs.close();
         profiles.close();
         database.close();
+        meters.close();
         LOG.info("stopped");
     }
 }

@@ -2,8 +2,6 @@ package kz.freedomid.admin;
 
 import java.io.PrintWriter;
 import java.time.Clock;
-import java.util.Arrays;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +14,7 @@ import kz.freedomid.demo.DemoSeed;
 import kz.freedomid.partner.ClientSettings;
 import kz.freedomid.partner.Grant;
 import kz.freedomid.partner.Partner;
+import kz.freedomid.partner.PartnerChanges;
 import kz.freedomid.partner.PartnerService;
 import kz.freedomid.platform.Config;
 import kz.freedomid.platform.Json;
@@ -30,7 +29,8 @@ import picocli.CommandLine.Parameters;
 /** {@code freedom-id serve | partner … | user …}. Admin commands work on the same database while the server runs. */
 @Command(name = "freedom-id", mixinStandardHelpOptions = true, version = "Freedom ID server 0.1",
         description = "Freedom ID identity provider.",
-        subcommands = {Cli.Serve.class, Cli.PartnerCommands.class, Cli.UserCommands.class, Cli.KeyCommands.class})
+        subcommands = {Cli.Serve.class, Cli.PartnerCommands.class, Cli.UserCommands.class, Cli.KeyCommands.class,
+                AuditCommands.class})
 public final class Cli {
     static final int BAD_INPUT = 2;
 
@@ -80,7 +80,9 @@ public final class Cli {
     }
 
     @Command(name = "partner", description = "Register and manage partners.",
-            subcommands = {PartnerCreate.class, PartnerList.class, PartnerRotateSecret.class, PartnerSetProfileJwk.class})
+            subcommands = {PartnerCreate.class, PartnerList.class, PartnerRotateSecret.class, PartnerSetProfileJwk.class,
+                    PartnerAdminCommands.Show.class, PartnerAdminCommands.Update.class, PartnerAdminCommands.Disable.class,
+                    PartnerAdminCommands.Enable.class, PartnerAdminCommands.SetPermissions.class})
     static final class PartnerCommands {}
 
     @Command(name = "create", description = "Register a partner; prints its client_id and client_secret (shown once).")
@@ -99,6 +101,10 @@ public final class Cli {
         @Option(names = "--permission", description = "Service-token permission, e.g. users:write; repeat for several.")
         List<String> permissions = List.of();
         @Option(names = "--id-token-alg", description = "RS256 (default) or ES256.") String idTokenAlg = "RS256";
+        @Option(names = "--require-par", description = "/openid requires a pushed authorization request (RFC 9126).")
+        boolean requirePar;
+        @Option(names = "--jwks", paramLabel = "FILE", description = "The client's PUBLIC JWK set for private_key_jwt.")
+        java.nio.file.Path jwks;
         @Option(names = "--profile-jwk", paramLabel = "FILE",
                 description = "The partner's PUBLIC JWK for profile encryption: RSA (RSA-OAEP-256) or EC P-256 (ECDH-ES+A256KW).")
         java.nio.file.Path profileJwk;
@@ -108,16 +114,12 @@ public final class Cli {
         @Override
         public Integer call() {
             String jwk = profileJwk == null ? null : PartnerService.publicProfileJwk(readFile(profileJwk));
-            Set<Grant> parsed = EnumSet.noneOf(Grant.class);
-            for (String g : grants) {
-                parsed.add(Grant.parse(g.trim()).orElseThrow(() -> new IllegalArgumentException(
-                        "Unknown grant '" + g + "'. Known grants: " + Arrays.stream(Grant.values()).map(Grant::wireName).toList())));
-            }
+            Set<Grant> parsed = PartnerAdminCommands.grants(grants);
             try (App app = domain()) {
                 var settings = new ClientSettings(publicClient, postLogoutRedirectUris, backchannel, Set.copyOf(permissions),
-                        idTokenAlg, jwk);
-                var registered = app.partners.register(new PartnerService.NewPartner(name, redirectUris, parsed, revokeUri,
-                        settings));
+                        idTokenAlg, jwk, requirePar, jwks == null ? null : PartnerService.publicJwks(readFile(jwks)));
+                var registered = app.partnerAdmin.create(new PartnerService.NewPartner(name, redirectUris, parsed, revokeUri,
+                        settings), PartnerAdmin.CLI);
                 String clientId = registered.partner().clientId().toString();
                 if (json) {
                     Map<String, Object> out = new LinkedHashMap<>();
@@ -186,7 +188,7 @@ public final class Cli {
             UUID id = PartnerService.parseUuid(clientId)
                     .orElseThrow(() -> new IllegalArgumentException("CLIENT_ID must be a UUID"));
             try (App app = domain()) {
-                var secret = app.partners.rotateSecret(id);
+                var secret = app.partnerAdmin.rotateSecret(id, PartnerAdmin.CLI);
                 if (secret.isEmpty()) {
                     spec.commandLine().getErr().println("No partner with client_id " + clientId);
                     return 1;
@@ -215,7 +217,7 @@ public final class Cli {
                     .orElseThrow(() -> new IllegalArgumentException("CLIENT_ID must be a UUID"));
             String jwk = PartnerService.publicProfileJwk(readFile(file));
             try (App app = domain()) {
-                if (!app.partners.setProfileJwk(id, jwk)) {
+                if (app.partnerAdmin.update(id, PartnerChanges.none().withProfileJwk(jwk), PartnerAdmin.CLI).isEmpty()) {
                     spec.commandLine().getErr().println("No partner with client_id " + clientId);
                     return 1;
                 }
@@ -233,7 +235,7 @@ public final class Cli {
         }
     }
 
-    @Command(name = "keys", description = "Signing keys.", subcommands = {KeysRotate.class})
+    @Command(name = "keys", description = "Signing keys.", subcommands = {KeysRotate.class, KeysList.class})
     static final class KeyCommands {}
 
     @Command(name = "rotate", description = "Publish new signing keys (RS256 and ES256) that start signing after --lead.")
@@ -246,7 +248,7 @@ public final class Cli {
         @Override
         public Integer call() {
             try (App app = domain()) {
-                List<String> kids = app.signingKeys().rotate(lead);
+                List<String> kids = app.keyAdmin.rotate(lead, PartnerAdmin.CLI).stream().map(k -> k.kid()).toList();
                 spec.commandLine().getOut().printf("New signing keys %s are published and sign from %s.%n", kids,
                         java.time.Instant.now().plus(lead));
             }
@@ -254,7 +256,9 @@ public final class Cli {
         }
     }
 
-    @Command(name = "user", description = "Manage users.", subcommands = {UserCreate.class})
+    @Command(name = "user", description = "Manage users.", subcommands = {UserCreate.class, UserAdminCommands.Show.class,
+            UserAdminCommands.Search.class, UserAdminCommands.Update.class, UserAdminCommands.Block.class,
+            UserAdminCommands.Unblock.class, UserAdminCommands.Delete.class, UserAdminCommands.Cards.class})
     static final class UserCommands {}
 
     @Command(name = "create", description = "Create a user; prints the new freedom_id.")
@@ -271,6 +275,7 @@ public final class Cli {
         public Integer call() {
             try (App app = domain()) {
                 User user = app.users.create(new NewUser(phone, email, firstname, lastname, password, false, null));
+                app.audit.record(kz.freedomid.audit.Actor.ADMIN, "admin.user.created", user.id(), PartnerAdmin.CLI, Map.of());
                 if (json) {
                     spec.commandLine().getOut().println(Json.write(Map.of("freedom_id", user.id().toString())));
                 } else {

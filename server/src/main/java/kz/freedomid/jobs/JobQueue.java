@@ -1,6 +1,7 @@
 package kz.freedomid.jobs;
 
 import com.github.kagkarlsson.scheduler.Scheduler;
+import com.github.kagkarlsson.scheduler.SchedulerName;
 import com.github.kagkarlsson.scheduler.task.Task;
 import com.github.kagkarlsson.scheduler.task.helper.OneTimeTask;
 import com.github.kagkarlsson.scheduler.task.helper.RecurringTask;
@@ -38,6 +39,8 @@ public final class JobQueue implements AutoCloseable {
                 .enableImmediateExecution()
                 .alwaysPersistTimestampInUTC()
                 .shutdownMaxWait(Duration.ofSeconds(10))
+                .serializer(new TextSerializer())
+                .schedulerName(new SchedulerName.Fixed(nodeName()))
                 .build();
     }
 
@@ -55,6 +58,25 @@ public final class JobQueue implements AutoCloseable {
         scheduler.scheduleIfNotExists(task.instance(id, data), when);
     }
 
+    /**
+     * Queues a job inside the caller's open transaction, so the job exists exactly when the caller's change commits (a
+     * crash between the two can lose neither). Jdbi hands nested calls on one thread the same handle, so this joins
+     * the transaction of the store calls around it. Another job with the same id already queued is left as it is.
+     */
+    public void enqueueInTransaction(OneTimeTask<String> task, String id, String data, Instant when) {
+        jdbi.useHandle(h -> {
+            if (!h.isInTransaction()) throw new IllegalStateException("enqueueInTransaction needs an open transaction");
+            h.createUpdate("""
+                            INSERT INTO scheduled_tasks (task_name, task_instance, task_data, execution_time, picked, version, priority)
+                            SELECT :task, :id, :data, :due, FALSE, 1, 0 FROM (VALUES (0)) AS one (x)
+                            WHERE NOT EXISTS (SELECT 1 FROM scheduled_tasks WHERE task_name = :task AND task_instance = :id)""")
+                    .bind("task", task.getName()).bind("id", id).bind("data", TextSerializer.bytes(data))
+                    .bind("due", when.truncatedTo(java.time.temporal.ChronoUnit.MILLIS))
+                    .execute();
+            h.afterCommit(scheduler::triggerCheckForDueExecutions);
+        });
+    }
+
     /** For metrics and the admin view: jobs due now, all queued jobs, and those whose last attempt failed. */
     public Stats stats() {
         return jdbi.withHandle(h -> h.createQuery("""
@@ -64,6 +86,17 @@ public final class JobQueue implements AutoCloseable {
                 .bind("now", clock.instant())
                 .map((rs, ctx) -> new Stats(rs.getLong("due"), rs.getLong("scheduled"), rs.getLong("failing")))
                 .one());
+    }
+
+    /** Names this process in {@code scheduled_tasks.picked_by}: the host alone would not tell two nodes on it apart. */
+    private static String nodeName() {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            host = "node";
+        }
+        return host + "-" + ProcessHandle.current().pid() + "-" + Integer.toHexString(System.identityHashCode(new Object()));
     }
 
     @Override

@@ -30,6 +30,13 @@ public final class SigningKeys {
 
     private record Loaded(JWK key, Instant loadedAt) {}
 
+    /**
+     * A signing key as operators see it, without key material. {@code state}: {@code next} (published, signs from
+     * {@code activatesAt}), {@code active} (signs now), {@code retiring} (superseded, still published so tokens it
+     * signed verify; unpublished from about {@code retiresAt}) or {@code retired}.
+     */
+    public record KeyInfo(String kid, String alg, String state, Instant createdAt, Instant activatesAt, Instant retiresAt) {}
+
     private final Jdbi jdbi;
     private final MasterKey master;
     private final Clock clock;
@@ -58,6 +65,37 @@ public final class SigningKeys {
                         "SELECT public_jwk FROM signing_keys WHERE retired_at IS NULL ORDER BY active_from DESC, kid")
                 .mapTo(String.class).list());
         return new JWKSet(jwks.stream().map(SigningKeys::parse).toList());
+    }
+
+    /**
+     * Every key, newest first. {@code retention} is how long a superseded key stays published after its successor
+     * starts signing (what {@link #maintain} is given).
+     */
+    public List<KeyInfo> describe(Duration retention) {
+        record Row(String kid, String alg, Instant createdAt, Instant activeFrom, Instant retiredAt) {}
+        List<Row> rows = jdbi.withHandle(h -> h.createQuery(
+                        "SELECT kid, alg, created_at, active_from, retired_at FROM signing_keys ORDER BY active_from DESC, kid")
+                .map((rs, ctx) -> new Row(rs.getString("kid"), rs.getString("alg"),
+                        rs.getObject("created_at", java.time.OffsetDateTime.class).toInstant(),
+                        rs.getObject("active_from", java.time.OffsetDateTime.class).toInstant(),
+                        rs.getObject("retired_at", java.time.OffsetDateTime.class) == null ? null
+                                : rs.getObject("retired_at", java.time.OffsetDateTime.class).toInstant()))
+                .list());
+        Instant now = clock.instant();
+        Map<String, Instant> signing = new java.util.HashMap<>(); // per algorithm: active_from of the key that signs now
+        for (Row r : rows) {
+            if (r.retiredAt() == null && !r.activeFrom().isAfter(now)) signing.merge(r.alg(), r.activeFrom(), (a, b) -> a.isAfter(b) ? a : b);
+        }
+        return rows.stream().map(r -> {
+            if (r.retiredAt() != null) return new KeyInfo(r.kid(), r.alg(), "retired", r.createdAt(), r.activeFrom(), r.retiredAt());
+            // A key is unpublished once the first newer key of its algorithm has signed for the retention.
+            Instant successor = rows.stream().filter(o -> o.alg().equals(r.alg()) && o.activeFrom().isAfter(r.activeFrom()))
+                    .map(Row::activeFrom).min(Instant::compareTo).orElse(null);
+            Instant retiresAt = successor == null ? null : successor.plus(retention);
+            String state = r.activeFrom().isAfter(now) ? "next"
+                    : r.activeFrom().equals(signing.get(r.alg())) ? "active" : "retiring";
+            return new KeyInfo(r.kid(), r.alg(), state, r.createdAt(), r.activeFrom(), retiresAt);
+        }).toList();
     }
 
     /** Publishes a new key per algorithm that starts signing after {@code lead}; returns their key ids. */

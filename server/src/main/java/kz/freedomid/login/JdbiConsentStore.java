@@ -38,6 +38,12 @@ public final class JdbiConsentStore implements ConsentStore {
         }
     }
 
+    @Override
+    public boolean withdraw(UUID userId, UUID clientId) {
+        return jdbi.withHandle(h -> h.createUpdate("DELETE FROM consents WHERE user_id = :user AND client_id = :client")
+                .bind("user", userId).bind("client", clientId).execute()) == 1;
+    }
+
     private boolean update(UUID userId, UUID clientId, String grants, Instant now) {
         return jdbi.withHandle(h -> h.createUpdate(
                         "UPDATE consents SET grants = :grants, updated_at = :now WHERE user_id = :user AND client_id = :client")

@@ -26,11 +26,13 @@ public final class JdbiOtpStore implements OtpStore {
     @Override
     public SentSummary sentSince(String phone, Instant since) {
         return jdbi.withHandle(h -> h.createQuery(
-                        "SELECT COUNT(*) AS n, MAX(created_at) AS latest FROM otp_challenges WHERE phone = :phone AND created_at > :since")
+                        "SELECT COUNT(*) AS n, MIN(created_at) AS earliest, MAX(created_at) AS latest FROM otp_challenges WHERE phone = :phone AND created_at > :since")
                 .bind("phone", phone).bind("since", since)
                 .map((rs, ctx) -> {
+                    OffsetDateTime earliest = rs.getObject("earliest", OffsetDateTime.class);
                     OffsetDateTime latest = rs.getObject("latest", OffsetDateTime.class);
-                    return new SentSummary(rs.getInt("n"), latest == null ? null : latest.toInstant());
+                    return new SentSummary(rs.getInt("n"), earliest == null ? null : earliest.toInstant(),
+                            latest == null ? null : latest.toInstant());
                 })
                 .one());
     }

@@ -24,7 +24,7 @@ public final class JdbiTrackStore implements TrackStore {
                 .bind("id", t.id()).bind("client", t.clientId()).bind("redirect", t.redirectUri())
                 .bind("grants", Grant.join(t.grants())).bind("state", t.state())
                 .bind("created", t.createdAt()).bind("expires", t.expiresAt())
-                .bind("kind", t.isOidc() ? "oidc" : "partner")
+                .bind("kind", t.isOidc() ? "oidc" : t.isAccount() ? "account" : "partner")
                 .bind("nonce", t.isOidc() ? t.oidc().nonce() : null)
                 .bind("challenge", t.isOidc() ? t.oidc().codeChallenge() : null)
                 .bind("prompt", t.isOidc() ? t.oidc().prompt() : null)

@@ -8,6 +8,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import kz.freedomid.audit.Actor;
+import kz.freedomid.audit.AuditEvent;
+import kz.freedomid.audit.AuditLog;
 import kz.freedomid.partner.Grant;
 import kz.freedomid.partner.Partner;
 import kz.freedomid.partner.PartnerService;
@@ -33,6 +36,10 @@ public final class LoginFlow {
         record Unknown() implements TrackState {}
     }
 
+    /** What the login pages show as the "partner" of an account sign-in: Freedom ID itself. */
+    static final Partner ACCOUNT = new Partner(null, "Freedom ID", "", java.util.List.of(), Set.of(), null, null, null,
+            true, Instant.EPOCH, kz.freedomid.partner.ClientSettings.defaults());
+
     private final TrackStore tracks;
     private final ConsentStore consents;
     private final PartnerService partners;
@@ -41,10 +48,12 @@ public final class LoginFlow {
     private final Clock clock;
     private final Duration linkLifetime;
     private final String issuer;
+    private final AuditLog audit;
 
     public LoginFlow(TrackStore tracks, ConsentStore consents, PartnerService partners, TokenService tokens, Ids ids,
-                     Clock clock, Duration linkLifetime, String issuer) {
+                     Clock clock, Duration linkLifetime, String issuer, AuditLog audit) {
         this.issuer = issuer;
+        this.audit = audit;
         this.tracks = tracks;
         this.consents = consents;
         this.partners = partners;
@@ -68,12 +77,22 @@ public final class LoginFlow {
         return new Link(track.id(), track.expiresAt());
     }
 
+    /** A sign-in for the account page that returns to {@code returnPath} (a path on this server). */
+    public Link createAccountLink(String returnPath) {
+        Instant now = clock.instant();
+        LoginTrack track = new LoginTrack(ids.random(), null, returnPath, Set.of(), null, now, now.plus(linkLifetime),
+                null, null);
+        tracks.insert(track);
+        return new Link(track.id(), track.expiresAt());
+    }
+
     public TrackState open(String rawTrackId) {
         Optional<LoginTrack> found = PartnerService.parseUuid(rawTrackId).flatMap(tracks::find);
         if (found.isEmpty()) return new TrackState.Unknown();
         LoginTrack track = found.get();
         if (track.finishedAt() != null) return new TrackState.Finished();
-        Optional<Partner> partner = partners.find(track.clientId()).filter(Partner::active);
+        Optional<Partner> partner = track.isAccount() ? Optional.of(ACCOUNT)
+                : partners.find(track.clientId()).filter(Partner::active);
         if (partner.isEmpty()) return new TrackState.Unknown();
         if (track.expiredAt(clock.instant())) return new TrackState.Expired(track, partner.get());
         return new TrackState.Open(track, partner.get());
@@ -81,6 +100,7 @@ public final class LoginFlow {
 
     /** True when the user already consented to at least these grants for this partner (remembered consent). */
     public boolean consentRemembered(UUID userId, LoginTrack track) {
+        if (track.isAccount()) return true; // the user's own account asks for no consent
         if (track.isOidc() && "consent".equals(track.oidc().prompt())) return false;
         return consents.granted(userId, track.clientId()).containsAll(track.grants());
     }
@@ -97,12 +117,23 @@ public final class LoginFlow {
         return maxAge == null || !session.authTime().plusSeconds(maxAge).isBefore(clock.instant());
     }
 
-    /** Issues the code and returns the partner redirect; empty when the track was already finished. */
-    public Optional<String> approve(LoginTrack track, Partner partner, WebSession session) {
+    /**
+     * Issues the code and returns the partner redirect; empty when the track was already finished. Consent to grants
+     * not given before is remembered and audited ({@code consent.granted}, from {@code clientIp}).
+     */
+    public Optional<String> approve(LoginTrack track, Partner partner, WebSession session, String clientIp) {
         if (!tracks.finish(track.id(), clock.instant())) return Optional.empty();
-        Set<Grant> remembered = new java.util.HashSet<>(consents.granted(session.userId(), partner.clientId()));
-        remembered.addAll(track.grants());
-        consents.save(session.userId(), partner.clientId(), remembered, clock.instant());
+        if (track.isAccount()) return Optional.of(track.redirectUri());
+        Set<Grant> before = consents.granted(session.userId(), partner.clientId());
+        if (!before.containsAll(track.grants())) {
+            Set<Grant> remembered = new java.util.HashSet<>(before);
+            remembered.addAll(track.grants());
+            consents.save(session.userId(), partner.clientId(), remembered, clock.instant());
+            Set<Grant> added = new java.util.HashSet<>(track.grants());
+            added.removeAll(before);
+            audit.record(Actor.user(session.userId()), "consent.granted", partner.clientId(), clientIp,
+                    AuditEvent.details("grants", added.stream().map(Grant::wireName).toList()));
+        }
         LoginTrack.OidcRequest oidc = track.oidc();
         String code = tokens.issueCode(new TokenService.CodeRequest(partner, session.userId(), session.id(),
                 track.grants(), track.redirectUri(), session.authTime(), session.amr(),
@@ -111,11 +142,13 @@ public final class LoginFlow {
     }
 
     public Optional<String> deny(LoginTrack track) {
+        if (track.isAccount()) return tracks.finish(track.id(), clock.instant()) ? Optional.of("/") : Optional.empty();
         return track.isOidc() ? fail(track, "access_denied", "The user denied the request.")
                 : finishWithError(track, FreedomError.USER_DECLINED);
     }
 
     public Optional<String> expired(LoginTrack track) {
+        if (track.isAccount()) return tracks.finish(track.id(), clock.instant()) ? Optional.of(track.redirectUri()) : Optional.empty();
         return track.isOidc() ? fail(track, "access_denied", "The sign-in took too long; start again.")
                 : finishWithError(track, FreedomError.LOGIN_LINK_EXPIRED);
     }

@@ -32,9 +32,11 @@ public final class LoginRoutes {
     private final PasswordLockout lockout;
     private final Pages pages;
     private final boolean https;
+    private final SignInAudit audit;
 
     public LoginRoutes(LoginFlow flow, SessionService sessions, OtpService otp, UserService users,
-                       PasswordLockout lockout, Pages pages, boolean https) {
+                       PasswordLockout lockout, Pages pages, boolean https, SignInAudit audit) {
+        this.audit = audit;
         this.flow = flow;
         this.sessions = sessions;
         this.otp = otp;
@@ -94,7 +96,10 @@ public final class LoginRoutes {
             case OtpService.SendResult.Sent s -> renderCode(ctx, open, session, phone.get(), null, t.format("login.code.sent", phone.get()), 200);
             case OtpService.SendResult.TooSoon soon -> renderCode(ctx, open, session, phone.get(), null,
                     t.format("login.code.too_soon", soon.secondsLeft()), 200);
-            case OtpService.SendResult.HourlyLimit limit -> renderPhone(ctx, open, session, phone.get(), "login.code.hourly_limit", 429);
+            case OtpService.SendResult.HourlyLimit limit -> {
+                ctx.header("Retry-After", String.valueOf(limit.secondsLeft()));
+                renderPhone(ctx, open, session, phone.get(), "login.code.hourly_limit", 429);
+            }
             case OtpService.SendResult.Failed failed -> renderPhone(ctx, open, session, phone.get(), "login.code.send_failed", 503);
         }
     }
@@ -108,17 +113,25 @@ public final class LoginRoutes {
         switch (otp.verify(session.session().id(), phone.get(), ctx.formParam("code"))) {
             case VERIFIED -> {
                 Optional<User> user = users.findByPhone(phone.get());
-                if (user.isPresent()) {
+                if (user.isPresent() && !user.get().active()) {
+                    pages.message(ctx, 403, "error.title", "login.blocked"); // an operator blocked the account
+                } else if (user.isPresent()) {
                     signIn(ctx, open, session, user.get(), "sms");
                 } else {
                     sessions.rememberVerifiedPhone(session.session(), phone.get());
                     renderSignup(ctx, open, session, null, null, null, 200);
                 }
             }
-            case WRONG_CODE -> renderCode(ctx, open, session, phone.get(), "login.code.wrong", null, 422);
-            case NO_ATTEMPTS_LEFT -> renderCode(ctx, open, session, phone.get(), "login.code.no_attempts", null, 422);
-            case EXPIRED -> renderCode(ctx, open, session, phone.get(), "login.code.expired", null, 422);
+            case WRONG_CODE -> codeFailed(ctx, open, session, phone.get(), "wrong_code", "login.code.wrong");
+            case NO_ATTEMPTS_LEFT -> codeFailed(ctx, open, session, phone.get(), "no_attempts_left", "login.code.no_attempts");
+            case EXPIRED -> codeFailed(ctx, open, session, phone.get(), "expired", "login.code.expired");
         }
+    }
+
+    private void codeFailed(Context ctx, LoginFlow.TrackState.Open open, SessionService.Current session, String phone,
+                            String reason, String messageKey) {
+        audit.failed(phone, "sms", reason, open.partner(), ctx.ip());
+        renderCode(ctx, open, session, phone, messageKey, null, 422);
     }
 
     private void submitPassword(Context ctx, LoginFlow.TrackState.Open open, SessionService.Current session) {
@@ -129,14 +142,17 @@ public final class LoginRoutes {
         }
         Duration locked = lockout.lockedFor(phone.get());
         if (!locked.isZero()) {
-            renderPassword(ctx, open, session, phone.get(),
-                    pages.texts(ctx).format("login.password.locked", Math.max(1, locked.toSeconds())), 429);
+            audit.failed(phone.get(), "pwd", "locked", open.partner(), ctx.ip());
+            long seconds = Math.max(1, (locked.toMillis() + 999) / 1000);
+            ctx.header("Retry-After", String.valueOf(seconds));
+            renderPassword(ctx, open, session, phone.get(), pages.texts(ctx).format("login.password.locked", seconds), 429);
             return;
         }
         String password = ctx.formParam("password");
         Optional<User> user = users.checkPassword(phone.get(), password == null ? "" : password);
         if (user.isEmpty()) {
             lockout.recordFailure(phone.get());
+            audit.failed(phone.get(), "pwd", "wrong_password", open.partner(), ctx.ip());
             renderPassword(ctx, open, session, phone.get(), pages.texts(ctx).get("login.password.wrong"), 401);
             return;
         }
@@ -152,13 +168,15 @@ public final class LoginRoutes {
         }
         String firstname = trimmed(ctx.formParam("firstname"));
         String lastname = trimmed(ctx.formParam("lastname"));
-        if (firstname.isEmpty() || lastname.isEmpty() || firstname.length() > 100 || lastname.length() > 100) {
+        if (firstname.isEmpty() || lastname.isEmpty() || firstname.length() > 100 || lastname.length() > 100
+                || hasControlCharacter(firstname) || hasControlCharacter(lastname)) {
             renderSignup(ctx, open, session, firstname, lastname, "login.signup.names_required", 422);
             return;
         }
         User user;
         try {
             user = users.create(new NewUser(phone, null, firstname, lastname, null, true, null));
+            audit.registered(user, open.partner(), ctx.ip());
         } catch (ContactTakenException e) {
             // Registered meanwhile (another tab): the phone is verified in this session, so sign that user in.
             user = users.findByPhone(phone).orElseThrow();
@@ -191,7 +209,7 @@ public final class LoginRoutes {
             return;
         }
         Optional<String> redirect = "approve".equals(ctx.formParam("decision"))
-                ? flow.approve(open.track(), open.partner(), session.session())
+                ? flow.approve(open.track(), open.partner(), session.session(), ctx.ip())
                 : flow.deny(open.track());
         redirectOrUsed(ctx, redirect);
     }
@@ -228,9 +246,10 @@ public final class LoginRoutes {
         String handle = sessions.signIn(session.session(), user.id(), amr);
         setSessionCookie(ctx, handle);
         users.recordLogin(user.id(), "sms".equals(amr));
+        audit.succeeded(user, amr, open.partner(), ctx.ip());
         if (flow.consentRemembered(user.id(), open.track())) {
             WebSession signedIn = sessions.find(handle).orElseThrow().session();
-            redirectOrUsed(ctx, flow.approve(open.track(), open.partner(), signedIn));
+            redirectOrUsed(ctx, flow.approve(open.track(), open.partner(), signedIn, ctx.ip()));
         } else {
             ctx.redirect("/login/consent?track_id=" + open.track().id(), HttpStatus.SEE_OTHER);
         }
@@ -238,7 +257,7 @@ public final class LoginRoutes {
 
     private void continueSignedIn(Context ctx, LoginFlow.TrackState.Open open, WebSession session) {
         if (flow.consentRemembered(session.userId(), open.track())) {
-            redirectOrUsed(ctx, flow.approve(open.track(), open.partner(), session));
+            redirectOrUsed(ctx, flow.approve(open.track(), open.partner(), session, ctx.ip()));
         } else {
             ctx.redirect("/login/consent?track_id=" + open.track().id(), HttpStatus.SEE_OTHER);
         }
@@ -309,6 +328,10 @@ public final class LoginRoutes {
             params.put((String) pairs[i], pairs[i + 1]);
         }
         return params;
+    }
+
+    private static boolean hasControlCharacter(String s) {
+        return s.chars().anyMatch(Character::isISOControl);
     }
 
     private static String trimmed(String s) {

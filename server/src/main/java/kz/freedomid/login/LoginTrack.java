@@ -14,6 +14,11 @@ public record LoginTrack(UUID id, UUID clientId, String redirectUri, Set<Grant> 
      */
     public record OidcRequest(String nonce, String codeChallenge, String prompt, Integer maxAge, String loginHint) {}
 
+    /** A sign-in to the user's own account page: no partner, no consent, no code; it returns to {@code redirectUri}. */
+    public boolean isAccount() {
+        return clientId == null;
+    }
+
     public boolean isOidc() {
         return oidc != null;
     }

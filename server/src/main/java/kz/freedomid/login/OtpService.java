@@ -1,5 +1,7 @@
 package kz.freedomid.login;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,7 +25,8 @@ public final class OtpService {
 
         record TooSoon(long secondsLeft) implements SendResult {}
 
-        record HourlyLimit() implements SendResult {}
+        /** @param secondsLeft until the oldest code of the last hour leaves the window */
+        record HourlyLimit(long secondsLeft) implements SendResult {}
 
         /** The SMS gateway refused or did not answer; nothing was stored, the user may try again at once. */
         record Failed() implements SendResult {}
@@ -37,8 +40,13 @@ public final class OtpService {
     private final Ids ids;
     private final Clock clock;
     private final Duration lifetime;
+    private final Counter sent;
+    private final Counter notSent;
 
-    public OtpService(OtpStore store, SmsSender sms, Secrets secrets, Ids ids, Clock clock, Duration lifetime) {
+    public OtpService(OtpStore store, SmsSender sms, Secrets secrets, Ids ids, Clock clock, Duration lifetime,
+            MeterRegistry meters) {
+        this.sent = otps(meters, "sent");
+        this.notSent = otps(meters, "failed");
         this.store = store;
         this.sms = sms;
         this.secrets = secrets;
@@ -56,7 +64,10 @@ public final class OtpService {
             long millisLeft = Duration.between(now, recent.latest().plus(RESEND_AFTER)).toMillis();
             if (millisLeft > 0) return new SendResult.TooSoon((millisLeft + 999) / 1000); // seconds, rounded up
         }
-        if (recent.count() >= MAX_PER_HOUR) return new SendResult.HourlyLimit();
+        if (recent.count() >= MAX_PER_HOUR) {
+            long millis = Duration.between(now, recent.earliest().plus(Duration.ofHours(1))).toMillis();
+            return new SendResult.HourlyLimit(Math.max(1, (millis + 999) / 1000));
+        }
         String code = secrets.digits(6);
         UUID id = ids.random();
         store.insert(new OtpStore.Challenge(id, sessionId, phone, hash(id, code), 0, now, now.plus(lifetime)));
@@ -65,9 +76,17 @@ public final class OtpService {
         } catch (HttpSmsSender.SmsFailedException e) {
             LOG.warn("SMS to {} not sent: {}", phone, e.getMessage());
             store.delete(id);
+            notSent.increment();
             return new SendResult.Failed();
         }
+        sent.increment();
         return new SendResult.Sent();
+    }
+
+    /** {@code freedom_id_otps_total{result}}: codes handed to the SMS gateway, or refused by it. */
+    private static Counter otps(MeterRegistry meters, String result) {
+        return Counter.builder("freedom_id_otps").description("One-time codes sent by SMS, by result").tag("result", result)
+                .register(meters);
     }
 
     public VerifyResult verify(UUID sessionId, String phone, String code) {

@@ -13,7 +13,7 @@ public interface OtpStore {
     /** How many codes went to this phone since {@code since}, and when the newest one did. */
     SentSummary sentSince(String phone, Instant since);
 
-    record SentSummary(int count, Instant latest) {}
+    record SentSummary(int count, Instant earliest, Instant latest) {}
 
     /** The newest unverified challenge of this session for this phone. */
     Optional<Challenge> latestOpen(UUID sessionId, String phone);

@@ -22,9 +22,17 @@ public final class SessionService {
     private final Secrets secrets;
     private final Ids ids;
     private final Clock clock;
-    private final Duration lifetime;
+    /**
+     * The idle timeout retires the browser's cookie only: the partner tokens granted in the session live on until the
+     * session's absolute end (or a logout), so a partner that refreshes weekly is not cut off by a quiet browser.
+     * A session's last use is written at most this often: enough for the idle timeout and the sessions list. */
+    private static final Duration TOUCH_EVERY = Duration.ofMinutes(1);
 
-    public SessionService(SessionStore store, Secrets secrets, Ids ids, Clock clock, Duration lifetime) {
+    private final Duration lifetime;
+    private final Duration idle;
+
+    public SessionService(SessionStore store, Secrets secrets, Ids ids, Clock clock, Duration lifetime, Duration idle) {
+        this.idle = idle;
         this.store = store;
         this.secrets = secrets;
         this.ids = ids;
@@ -34,7 +42,10 @@ public final class SessionService {
 
     public Optional<Current> find(String handle) {
         if (handle == null || handle.length() != 64) return Optional.empty();
-        return store.findLive(Secrets.sha256(handle), clock.instant()).map(s -> new Current(s, handle, false));
+        Instant now = clock.instant();
+        Optional<WebSession> live = store.findLive(Secrets.sha256(handle), now, now.minus(idle));
+        live.filter(s -> s.lastSeenAt().plus(TOUCH_EVERY).isBefore(now)).ifPresent(s -> store.touch(s.id(), now));
+        return live.map(s -> new Current(s, handle, false));
     }
 
     /** The session behind this cookie, or a new anonymous one. */
@@ -42,7 +53,7 @@ public final class SessionService {
         return find(handle).orElseGet(() -> {
             String fresh = secrets.alphanumeric(64);
             Instant now = clock.instant();
-            WebSession session = new WebSession(ids.random(), null, null, null, null, now, now.plus(lifetime));
+            WebSession session = new WebSession(ids.random(), null, null, null, null, now, now.plus(lifetime), now);
             store.create(session, Secrets.sha256(fresh), userAgent, ip);
             return new Current(session, fresh, true);
         });
@@ -59,8 +70,23 @@ public final class SessionService {
         store.setPendingPhone(session.id(), phone);
     }
 
-    public void end(WebSession session) {
-        store.end(session.id(), clock.instant());
+    /** Ends the session; false when it had already ended (exactly one caller ends it). */
+    public boolean end(UUID sessionId) {
+        return store.end(sessionId, clock.instant());
+    }
+
+    /** Signed-in sessions past their absolute expiry that were not ended yet, at most {@code limit}. */
+    public java.util.List<WebSession> expiredSignedIn(int limit) {
+        return store.expiredSignedIn(clock.instant(), limit);
+    }
+
+    public java.util.List<UUID> unendedOf(UUID userId) {
+        return store.unendedOf(userId);
+    }
+
+    /** Forgets sessions that ended (or, anonymous, expired) longer than {@code keep} ago. */
+    public int purgeDead(Duration keep) {
+        return store.purgeDead(clock.instant().minus(keep));
     }
 
     public static boolean csrfMatches(String handle, String presented) {

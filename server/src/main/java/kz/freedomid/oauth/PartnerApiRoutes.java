@@ -16,6 +16,7 @@ import kz.freedomid.platform.FieldErrors;
 import kz.freedomid.platform.FreedomError;
 import kz.freedomid.platform.FreedomException;
 import kz.freedomid.platform.Json;
+import kz.freedomid.token.Access;
 import kz.freedomid.token.AccessGrant;
 import kz.freedomid.token.IssuedTokens;
 import kz.freedomid.token.TokenOutcome;
@@ -66,7 +67,7 @@ public final class PartnerApiRoutes {
             errors.add("revoke_uri", "The revoke_uri must be a valid https URL.");
         }
         errors.throwIfAny();
-        TokenOutcome outcome = tokens.exchangeCode(partner, new TokenService.Exchange(code, null, null, revokeUri));
+        TokenOutcome outcome = tokens.exchangeCode(partner, new TokenService.Exchange(code, null, null, revokeUri), ctx.ip());
         if (outcome instanceof TokenOutcome.Rejected rejected) {
             throw new FreedomException(FreedomError.INVALID_AUTHORIZATION_CODE, "code rejected: " + rejected.reason());
         }
@@ -80,7 +81,7 @@ public final class PartnerApiRoutes {
         if (refreshToken == null) {
             throw new FreedomException(FreedomError.INVALID_REFRESH_TOKEN, "missing Bearer refresh token");
         }
-        TokenOutcome outcome = tokens.refresh(null, refreshToken);
+        TokenOutcome outcome = tokens.refresh(null, refreshToken, ctx.ip());
         if (outcome instanceof TokenOutcome.Rejected rejected) {
             throw new FreedomException(rejected.reason() == TokenOutcome.Reason.REUSED
                     ? FreedomError.REFRESH_TOKEN_REUSED : FreedomError.INVALID_REFRESH_TOKEN,
@@ -95,9 +96,12 @@ public final class PartnerApiRoutes {
     /** 3.5: the user's current data, only the consented fields. */
     private void userInfo(Context ctx) {
         ApiRequest.requireNoBody(ctx);
-        AccessGrant grant = tokens.findAccess(ApiRequest.bearer(ctx))
+        Access access = tokens.findAccess(ApiRequest.bearer(ctx))
                 .orElseThrow(() -> new FreedomException(FreedomError.INVALID_ACCESS_TOKEN, "access token not valid"));
-        json(ctx, 200, UserInfo.of(grant.user(), grant.grants()));
+        if (!(access instanceof AccessGrant grant)) {
+            throw new FreedomException(FreedomError.FORBIDDEN, "a service token cannot read user info");
+        }
+        json(ctx, 200, UserInfo.of(grant.user(), grant.extras(), grant.grants()));
     }
 
     private void errors(Context ctx) {

@@ -1,17 +1,19 @@
 package kz.freedomid.oauth;
 
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import kz.freedomid.partner.Grant;
+import kz.freedomid.user.Card;
 import kz.freedomid.user.User;
+import kz.freedomid.user.UserExtras;
 
 /** The user info body of contract 3.5: {@code id} and one field per consented grant ({@code null} when empty). */
 public final class UserInfo {
     private UserInfo() {}
 
-    public static Map<String, Object> of(User user, Set<Grant> grants) {
+    /** @param extras additional phones, emails and cards: at least those the grants release */
+    public static Map<String, Object> of(User user, UserExtras extras, Set<Grant> grants) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("id", user.id().toString());
         for (Grant grant : grants) {
@@ -27,11 +29,9 @@ public final class UserInfo {
                 case READ_IDENTIFIER -> out.put("identifier", user.identifier());
                 case READ_PHONE -> out.put("phone", user.phone());
                 case READ_EMAIL -> out.put("email", user.email());
-                // Additional numbers, addresses and cards are added by the user-management API (a later issue);
-                // until then every user has none of them.
-                case READ_PHONES -> out.put("phones", List.of());
-                case READ_EMAILS -> out.put("emails", List.of());
-                case READ_CARDS -> out.put("cards", List.of());
+                case READ_PHONES -> out.put("phones", extras.phones());
+                case READ_EMAILS -> out.put("emails", extras.emails());
+                case READ_CARDS -> out.put("cards", Card.released(extras.cards()));
                 case READ_PROFILE, OPENID -> { }
             }
         }

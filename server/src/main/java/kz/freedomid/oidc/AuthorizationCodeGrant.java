@@ -17,11 +17,12 @@ final class AuthorizationCodeGrant implements TokenGrant {
     }
 
     @Override
-    public Map<String, Object> grant(Partner client, OAuthParams params) {
+    public Map<String, Object> grant(Partner client, OAuthParams params, String clientIp) {
         String code = params.required("code");                 // code (REQUIRED)
         String redirectUri = params.required("redirect_uri");  // REQUIRED: /openid always has one
         String verifier = params.optional("code_verifier");    // REQUIRED when the request had a code_challenge
-        TokenOutcome outcome = tokens.exchangeCode(client, new TokenService.Exchange(code, redirectUri, verifier, null));
+        TokenOutcome outcome = tokens.exchangeCode(client, new TokenService.Exchange(code, redirectUri, verifier, null),
+                clientIp);
         if (outcome instanceof TokenOutcome.Rejected rejected) {
             throw OAuthException.invalidGrant(switch (rejected.reason()) {
                 case REDIRECT_MISMATCH -> "redirect_uri does not match the authorization request.";

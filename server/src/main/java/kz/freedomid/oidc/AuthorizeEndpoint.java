@@ -27,16 +27,17 @@ import kz.freedomid.user.UserService;
  * continues on the hosted login pages.
  */
 final class AuthorizeEndpoint {
-    private static final Set<String> PROMPTS = Set.of("none", "login", "consent", "select_account");
-
     private final PartnerService partners;
+    private final PushedRequests pushedRequests;
     private final LoginFlow flow;
     private final SessionService sessions;
     private final Pages pages;
     private final String issuer;
 
-    AuthorizeEndpoint(PartnerService partners, LoginFlow flow, SessionService sessions, Pages pages, String issuer) {
+    AuthorizeEndpoint(PartnerService partners, PushedRequests pushedRequests, LoginFlow flow, SessionService sessions,
+                      Pages pages, String issuer) {
         this.partners = partners;
+        this.pushedRequests = pushedRequests;
         this.flow = flow;
         this.sessions = sessions;
         this.pages = pages;
@@ -46,18 +47,35 @@ final class AuthorizeEndpoint {
     void handle(Context ctx) {
         OAuthParams params;
         Partner client;
-        String redirectUri;
+        String requestUri;
         try {
             params = "POST".equals(ctx.method().name()) ? OAuthParams.body(ctx) : OAuthParams.query(ctx);
             client = PartnerService.parseUuid(params.required("client_id")).flatMap(partners::find)
                     .filter(Partner::active).orElse(null);
-            redirectUri = params.required("redirect_uri");
+            requestUri = params.optional("request_uri");
         } catch (OAuthException e) {
             pages.message(ctx, 400, "oidc.error.title", "oidc.error.bad_request");
             return;
         }
         if (client == null) {
             pages.message(ctx, 400, "oidc.error.title", "oidc.error.unknown_client");
+            return;
+        }
+        if (requestUri != null) {
+            // RFC 9126 §4: only the pushed parameters count; the others next to request_uri are ignored. Unknown,
+            // expired, used or another client's: no redirect URI is known good, so the error is a page.
+            Optional<OAuthParams> pushed = pushedRequests.redeem(client, requestUri);
+            if (pushed.isEmpty()) {
+                pages.message(ctx, 400, "oidc.error.title", "oidc.error.request_uri");
+                return;
+            }
+            params = pushed.get();
+        }
+        String redirectUri;
+        try {
+            redirectUri = params.required("redirect_uri");
+        } catch (OAuthException e) {
+            pages.message(ctx, 400, "oidc.error.title", "oidc.error.bad_request");
             return;
         }
         if (!client.allowsRedirectUri(redirectUri)) {
@@ -67,6 +85,10 @@ final class AuthorizeEndpoint {
         String state = null;
         try {
             state = params.optional("state");
+            // RFC 9126 §6: a client that must push its requests may not send them here directly.
+            if (requestUri == null && client.settings().requirePushedRequests()) {
+                throw OAuthException.invalidRequest("This client must push its authorization requests (PAR).");
+            }
             startLogin(ctx, params, client, redirectUri, state);
         } catch (OAuthException e) {
             Map<String, String> error = new LinkedHashMap<>();
@@ -79,29 +101,15 @@ final class AuthorizeEndpoint {
     }
 
     private void startLogin(Context ctx, OAuthParams params, Partner client, String redirectUri, String state) {
-        if (params.optional("request") != null) throw error("request_not_supported", "Request objects are not supported.");
-        if (params.optional("request_uri") != null) throw error("request_uri_not_supported", "request_uri is not supported.");
-        String responseType = params.required("response_type");
-        if (!"code".equals(responseType)) throw error("unsupported_response_type", "Only response_type=code is supported.");
-        String responseMode = params.optional("response_mode");
-        if (responseMode != null && !"query".equals(responseMode)) throw OAuthException.invalidRequest("Only response_mode=query is supported.");
-        Set<Grant> grants = scopes(params.required("scope"), client);
-        if (state != null && state.length() > 512) throw OAuthException.invalidRequest("state is longer than 512 characters.");
-        String nonce = params.optional("nonce");
-        if (nonce != null && nonce.length() > 512) throw OAuthException.invalidRequest("nonce is longer than 512 characters.");
-        String challenge = pkce(params, client);
-        Set<String> prompt = prompt(params.optional("prompt"));
-        Integer maxAge = maxAge(params.optional("max_age"));
-        String loginHint = Optional.ofNullable(params.optional("login_hint")).flatMap(UserService::normalizePhone).orElse(null);
-        LoginTrack.OidcRequest oidc = new LoginTrack.OidcRequest(nonce, challenge,
-                prompt.contains("login") ? "login" : prompt.contains("consent") ? "consent" : null, maxAge, loginHint);
-        LoginFlow.Link link = flow.createLink(client, redirectUri, grants, state, oidc);
+        AuthorizationRequest request = AuthorizationRequest.validate(params, client, redirectUri, state);
+        Set<String> prompt = request.prompt();
+        LoginFlow.Link link = flow.createLink(client, redirectUri, request.grants(), state, request.oidc());
 
         if (prompt.contains("none")) {
             ctx.redirect(silent(ctx, link, client).orElseThrow(), HttpStatus.SEE_OTHER);
             return;
         }
-        String lang = Messages.pick(params.optional("ui_locales"));
+        String lang = request.lang();
         ctx.redirect("/login?track_id=" + link.trackId() + "&expire_at=" + link.expiresAt().getEpochSecond()
                 + (lang == null ? "" : "&lang=" + lang), HttpStatus.SEE_OTHER);
     }
@@ -116,51 +124,7 @@ final class AuthorizeEndpoint {
         if (!flow.consentRemembered(session.get().session().userId(), track)) {
             return flow.fail(track, "consent_required", "The user has not consented to these scopes.");
         }
-        return flow.approve(track, client, session.get().session());
-    }
-
-    private static Set<Grant> scopes(String scope, Partner client) {
-        Set<Grant> grants = EnumSet.noneOf(Grant.class);
-        for (String name : scope.trim().split("\\s+")) {
-            Grant grant = Grant.parse(name).orElseThrow(() -> OAuthException.invalidScope("Unknown scope '" + name + "'."));
-            if (!client.grants().contains(grant)) throw OAuthException.invalidScope("Scope '" + name + "' is not allowed for this client.");
-            grants.add(grant);
-        }
-        if (!grants.contains(Grant.OPENID)) throw OAuthException.invalidScope("The scope must include openid.");
-        return grants;
-    }
-
-    /** RFC 7636: S256 only; required for public clients (contract 4.2). */
-    private static String pkce(OAuthParams params, Partner client) {
-        String challenge = params.optional("code_challenge");
-        String method = params.optional("code_challenge_method");
-        if (challenge == null) {
-            if (method != null) throw OAuthException.invalidRequest("code_challenge_method without code_challenge.");
-            if (client.settings().publicClient()) throw OAuthException.invalidRequest("PKCE (S256) is required for this client.");
-            return null;
-        }
-        if (!"S256".equals(method)) throw OAuthException.invalidRequest("code_challenge_method must be S256.");
-        if (!challenge.matches("[A-Za-z0-9_-]{43}")) throw OAuthException.invalidRequest("code_challenge is malformed.");
-        return challenge;
-    }
-
-    private static Set<String> prompt(String raw) {
-        if (raw == null) return Set.of();
-        Set<String> values = Set.copyOf(Arrays.asList(raw.trim().split("\\s+")));
-        if (!PROMPTS.containsAll(values)) throw OAuthException.invalidRequest("Unsupported prompt value.");
-        if (values.contains("none") && values.size() > 1) throw OAuthException.invalidRequest("prompt=none must stand alone.");
-        return values;
-    }
-
-    private static Integer maxAge(String raw) {
-        if (raw == null) return null;
-        try {
-            int value = Integer.parseInt(raw);
-            if (value < 0) throw OAuthException.invalidRequest("max_age must not be negative.");
-            return value;
-        } catch (NumberFormatException e) {
-            throw OAuthException.invalidRequest("max_age must be a number of seconds.");
-        }
+        return flow.approve(track, client, session.get().session(), ctx.ip());
     }
 
     private static OAuthException error(String code, String description) {

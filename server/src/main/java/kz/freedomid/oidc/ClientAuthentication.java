@@ -12,13 +12,16 @@ import kz.freedomid.platform.FreedomException;
 
 /**
  * Client authentication at the token, revocation and introspection endpoints: client_secret_basic,
- * client_secret_post, or none for public clients (RFC 6749 §2.3, §3.2.1). Only one method per request.
+ * client_secret_post, private_key_jwt (RFC 7523 §2.2), or none for public clients (RFC 6749 §2.3, §3.2.1). Only one
+ * method per request.
  */
 public final class ClientAuthentication {
     private final PartnerService partners;
+    private final ClientAssertions assertions;
 
-    public ClientAuthentication(PartnerService partners) {
+    public ClientAuthentication(PartnerService partners, ClientAssertions assertions) {
         this.partners = partners;
+        this.assertions = assertions;
     }
 
     public Partner authenticate(Context ctx, OAuthParams params) {
@@ -26,6 +29,12 @@ public final class ClientAuthentication {
         boolean basic = header != null && header.regionMatches(true, 0, "Basic ", 0, 6);
         String postedSecret = params.optional("client_secret");
         String postedId = params.optional("client_id");
+        String assertionType = params.optional("client_assertion_type");
+        String assertion = params.optional("client_assertion");
+        if (assertionType != null || assertion != null) {
+            if (basic || postedSecret != null) throw OAuthException.invalidRequest("Use one client authentication method.");
+            return assertion(assertionType, assertion, postedId);
+        }
         if (basic) {
             if (postedSecret != null) throw OAuthException.invalidRequest("Use one client authentication method.");
             String[] credentials = decodeBasic(header);
@@ -39,6 +48,17 @@ public final class ClientAuthentication {
             return partners.findPublicClient(postedId).orElseThrow(() -> OAuthException.invalidClient(false));
         }
         throw OAuthException.invalidClient(false);
+    }
+
+    private Partner assertion(String type, String assertion, String postedId) {
+        if (!ClientAssertions.TYPE.equals(type) || assertion == null) throw OAuthException.invalidClient(false);
+        String claimed = ClientAssertions.claimedClient(assertion).orElseThrow(() -> OAuthException.invalidClient(false));
+        // RFC 7521 §4.2: a client_id sent along must name the same client.
+        if (postedId != null && !postedId.equals(claimed)) throw OAuthException.invalidClient(false);
+        Partner client = PartnerService.parseUuid(claimed).flatMap(partners::find).filter(Partner::active)
+                .orElseThrow(() -> OAuthException.invalidClient(false));
+        if (!assertions.verify(client, assertion)) throw OAuthException.invalidClient(false);
+        return client;
     }
 
     private Partner check(String clientId, String secret, boolean basic) {

@@ -18,7 +18,7 @@ final class ClientCredentialsGrant implements TokenGrant {
     }
 
     @Override
-    public Map<String, Object> grant(Partner client, OAuthParams params) {
+    public Map<String, Object> grant(Partner client, OAuthParams params, String clientIp) {
         if (client.settings().publicClient()) {
             throw OAuthException.unauthorizedClient("A public client cannot use client_credentials.");
         }
@@ -28,6 +28,6 @@ final class ClientCredentialsGrant implements TokenGrant {
         if (!allowed.containsAll(requested)) {
             throw OAuthException.invalidScope("The client does not have the permissions " + requested + ".");
         }
-        return responses.build(client, tokens.issueServiceToken(client, requested), tokens.now());
+        return responses.build(client, tokens.issueServiceToken(client, requested, clientIp), tokens.now());
     }
 }

@@ -16,6 +16,8 @@ final class Discovery {
 
     private Discovery() {}
 
+    static final List<String> CLIENT_AUTH = List.of("client_secret_basic", "client_secret_post", "private_key_jwt");
+
     static String document(String issuer) {
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("issuer", issuer);
@@ -26,6 +28,9 @@ final class Discovery {
         d.put("end_session_endpoint", issuer + "/api/v1/oidc/logout");
         d.put("revocation_endpoint", issuer + "/api/v1/oidc/revoke");
         d.put("introspection_endpoint", issuer + "/api/v1/oidc/introspect");
+        d.put("pushed_authorization_request_endpoint", issuer + "/api/v1/oidc/par");
+        // RFC 9126 §5: PAR is optional for all clients; a partner's own setting can require it for that partner.
+        d.put("require_pushed_authorization_requests", false);
         d.put("scopes_supported", Arrays.stream(Grant.values()).map(Grant::wireName).toList());
         d.put("response_types_supported", List.of("code"));
         d.put("response_modes_supported", List.of("query"));
@@ -33,9 +38,15 @@ final class Discovery {
         d.put("subject_types_supported", List.of("public"));
         d.put("id_token_signing_alg_values_supported", SigningKeys.ALGORITHMS);
         // "none" is for public clients, which prove themselves with PKCE instead of a secret.
-        d.put("token_endpoint_auth_methods_supported", List.of("client_secret_basic", "client_secret_post", "none"));
-        d.put("revocation_endpoint_auth_methods_supported", List.of("client_secret_basic", "client_secret_post", "none"));
-        d.put("introspection_endpoint_auth_methods_supported", List.of("client_secret_basic", "client_secret_post"));
+        // client_secret_jwt is not offered: secrets are stored as SHA-256 only, so an HS256 MAC cannot be checked.
+        List<String> withNone = new java.util.ArrayList<>(CLIENT_AUTH);
+        withNone.add("none");
+        d.put("token_endpoint_auth_methods_supported", withNone);
+        d.put("token_endpoint_auth_signing_alg_values_supported", ClientAssertions.ALGORITHMS);
+        d.put("revocation_endpoint_auth_methods_supported", withNone);
+        d.put("revocation_endpoint_auth_signing_alg_values_supported", ClientAssertions.ALGORITHMS);
+        d.put("introspection_endpoint_auth_methods_supported", CLIENT_AUTH);
+        d.put("introspection_endpoint_auth_signing_alg_values_supported", ClientAssertions.ALGORITHMS);
         d.put("code_challenge_methods_supported", List.of("S256"));
         d.put("claims_supported", CLAIMS);
         d.put("prompt_values_supported", List.of("none", "login", "consent"));

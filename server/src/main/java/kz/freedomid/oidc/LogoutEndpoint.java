@@ -75,7 +75,7 @@ final class LogoutEndpoint {
             return;
         }
         if (session.isPresent()) {
-            sessionEnd.endSession(session.get().session(), "logout");
+            sessionEnd.endSession(session.get().session().id(), session.get().session().userId(), "logout");
         }
         ctx.removeCookie(LoginRoutes.SESSION_COOKIE, "/");
         if (returnTo != null) {

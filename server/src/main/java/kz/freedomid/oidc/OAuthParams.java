@@ -4,10 +4,16 @@ import kz.freedomid.platform.OAuthException;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.http.Context;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import kz.freedomid.platform.ApiRequest;
 import kz.freedomid.platform.FreedomException;
 import kz.freedomid.platform.Json;
@@ -53,6 +59,34 @@ public final class OAuthParams {
             throw OAuthException.invalidRequest("The request body is malformed or too large.");
         }
         throw OAuthException.invalidRequest("Send the parameters as application/x-www-form-urlencoded or application/json.");
+    }
+
+    /** The parameters as a form-urlencoded string, leaving out {@code except} (for a pushed request, RFC 9126). */
+    String encode(Set<String> except) {
+        StringBuilder out = new StringBuilder();
+        values.forEach((name, list) -> {
+            if (except.contains(name) || list == null) return;
+            for (String value : list) {
+                if (!out.isEmpty()) out.append('&');
+                out.append(URLEncoder.encode(name, StandardCharsets.UTF_8)).append('=')
+                        .append(URLEncoder.encode(value == null ? "" : value, StandardCharsets.UTF_8));
+            }
+        });
+        return out.toString();
+    }
+
+    /** The inverse of {@link #encode}. */
+    static OAuthParams decode(String form) {
+        Map<String, List<String>> values = new LinkedHashMap<>();
+        if (!form.isEmpty()) {
+            for (String pair : form.split("&")) {
+                int eq = pair.indexOf('=');
+                String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+                String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+                values.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
+            }
+        }
+        return new OAuthParams(values);
     }
 
     /** The value, or null when absent or empty (RFC 6749 §3.1: empty parameters are treated as omitted). */

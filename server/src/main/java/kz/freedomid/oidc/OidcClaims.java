@@ -1,11 +1,12 @@
 package kz.freedomid.oidc;
 
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import kz.freedomid.partner.Grant;
+import kz.freedomid.user.Card;
 import kz.freedomid.user.User;
+import kz.freedomid.user.UserExtras;
 
 /**
  * Userinfo claims (contract 4.4): standard OIDC names mapped from the consented grants. Claims without a value are
@@ -14,7 +15,7 @@ import kz.freedomid.user.User;
 final class OidcClaims {
     private OidcClaims() {}
 
-    static Map<String, Object> of(User user, Set<Grant> grants) {
+    static Map<String, Object> of(User user, UserExtras extras, Set<Grant> grants) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("sub", user.id().toString());
         for (Grant grant : grants) {
@@ -37,9 +38,9 @@ final class OidcClaims {
                     out.put("phone_number", user.phone());
                     out.put("phone_number_verified", user.phoneVerified());
                 }
-                case READ_PHONES -> out.put("phones", List.of());
-                case READ_EMAILS -> out.put("emails", List.of());
-                case READ_CARDS -> out.put("cards", List.of());
+                case READ_PHONES -> out.put("phones", extras.phones());
+                case READ_EMAILS -> out.put("emails", extras.emails());
+                case READ_CARDS -> out.put("cards", Card.released(extras.cards()));
                 case READ_PROFILE, OPENID -> { }
             }
         }

@@ -17,15 +17,18 @@ public final class OidcRoutes {
     private final TokenEndpoint token;
     private final TokenInfoEndpoints info;
     private final LogoutEndpoint logout;
+    private final ParEndpoint par;
 
     public OidcRoutes(String issuer, PartnerService partners, LoginFlow flow, SessionService sessions, TokenService tokens,
-                      SigningKeys keys, IdTokens idTokens, Pages pages, kz.freedomid.callback.SessionEnd sessionEnd) {
-        ClientAuthentication clients = new ClientAuthentication(partners);
+                      SigningKeys keys, IdTokens idTokens, Pages pages, kz.freedomid.callback.SessionEnd sessionEnd,
+                      PushedRequests pushedRequests, ClientAssertions assertions) {
+        ClientAuthentication clients = new ClientAuthentication(partners, assertions);
         this.discovery = Discovery.document(issuer);
         this.keys = keys;
-        this.authorize = new AuthorizeEndpoint(partners, flow, sessions, pages, issuer);
+        this.authorize = new AuthorizeEndpoint(partners, pushedRequests, flow, sessions, pages, issuer);
         this.token = new TokenEndpoint(clients, tokens, idTokens);
         this.info = new TokenInfoEndpoints(tokens, clients, issuer);
+        this.par = new ParEndpoint(clients, pushedRequests);
         this.logout = new LogoutEndpoint(idTokens, partners, sessions, sessionEnd, pages);
     }
 
@@ -37,6 +40,7 @@ public final class OidcRoutes {
         routes.get("/openid", authorize::handle);
         routes.post("/openid", authorize::handle);
         routes.post("/api/v1/oidc/token", token::handle);
+        routes.post("/api/v1/oidc/par", par::handle);
         routes.get("/api/v1/oidc/userinfo", info::userinfo);
         routes.post("/api/v1/oidc/userinfo", info::userinfo);
         routes.post("/api/v1/oidc/revoke", info::revoke);

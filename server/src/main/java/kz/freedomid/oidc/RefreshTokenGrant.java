@@ -17,9 +17,9 @@ final class RefreshTokenGrant implements TokenGrant {
     }
 
     @Override
-    public Map<String, Object> grant(Partner client, OAuthParams params) {
+    public Map<String, Object> grant(Partner client, OAuthParams params, String clientIp) {
         String refreshToken = params.required("refresh_token");
-        TokenOutcome outcome = tokens.refresh(client, refreshToken);
+        TokenOutcome outcome = tokens.refresh(client, refreshToken, clientIp);
         if (outcome instanceof TokenOutcome.Rejected rejected) {
             throw OAuthException.invalidGrant(rejected.reason() == TokenOutcome.Reason.REUSED
                     ? "The refresh token was already used; the grant is revoked."

@@ -28,7 +28,7 @@ final class TokenEndpoint {
         Partner client = clients.authenticate(ctx, params);
         TokenGrant grant = grants.get(grantType);
         if (grant == null) throw OAuthException.unsupportedGrantType(grantType);
-        Map<String, Object> body = grant.grant(client, params);
+        Map<String, Object> body = grant.grant(client, params, ctx.ip());
         ctx.contentType("application/json; charset=utf-8").header("Cache-Control", "no-store").header("Pragma", "no-cache")
                 .result(Json.write(body));
     }

@@ -31,17 +31,18 @@ final class TokenInfoEndpoints {
         String token = ApiRequest.bearer(ctx);
         if (token == null && "POST".equals(ctx.method().name())) token = OAuthParams.body(ctx).optional("access_token");
         if (token == null) throw OAuthException.invalidToken("An access token is required.");
-        AccessGrant grant = tokens.findAccess(token)
+        // A service token has no user: to userinfo it is no valid access token at all.
+        AccessGrant grant = tokens.findAccess(token).filter(AccessGrant.class::isInstance).map(AccessGrant.class::cast)
                 .orElseThrow(() -> OAuthException.invalidToken("The access token is invalid or expired."));
         if (!grant.grants().contains(Grant.OPENID)) throw OAuthException.insufficientScope("The token lacks the openid scope.");
-        json(ctx, OidcClaims.of(grant.user(), grant.grants()));
+        json(ctx, OidcClaims.of(grant.user(), grant.extras(), grant.grants()));
     }
 
     /** RFC 7009 §2.2: 200 whether or not the token was known; another client's token is left alone. */
     void revoke(Context ctx) {
         OAuthParams params = OAuthParams.body(ctx);
         Partner client = clients.authenticate(ctx, params);
-        tokens.revoke(client, params.required("token"));
+        tokens.revoke(client, params.required("token"), ctx.ip());
         ctx.status(200).header("Cache-Control", "no-store").result("");
     }
 

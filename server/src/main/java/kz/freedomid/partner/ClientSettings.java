@@ -6,10 +6,11 @@ import java.util.Set;
 /**
  * How a partner uses the OpenID Connect face: a public client (no secret, PKCE required), where RP-initiated logout may
  * return, where back-channel logout tokens go, the permissions of its service tokens, its id_token algorithm, and the
- * public JWK that profiles (contract 3.7) are encrypted to (null when none).
+ * public JWK that profiles (contract 3.7) are encrypted to (null when none), and whether its authorization requests must be pushed first (RFC 9126 §6), and the public JWK set its private_key_jwt assertions are signed with (RFC 7523; null when none).
  */
 public record ClientSettings(boolean publicClient, List<String> postLogoutRedirectUris, String backchannelLogoutUri,
-                             Set<String> permissions, String idTokenAlg, String profileJwk) {
+                             Set<String> permissions, String idTokenAlg, String profileJwk,
+                             boolean requirePushedRequests, String jwks) {
     public static final Set<String> KNOWN_PERMISSIONS = Set.of("users:write");
     public static final Set<String> ID_TOKEN_ALGS = Set.of("RS256", "ES256");
 
@@ -21,6 +22,22 @@ public record ClientSettings(boolean publicClient, List<String> postLogoutRedire
     public ClientSettings(boolean publicClient, List<String> postLogoutRedirectUris, String backchannelLogoutUri,
                           Set<String> permissions, String idTokenAlg) {
         this(publicClient, postLogoutRedirectUris, backchannelLogoutUri, permissions, idTokenAlg, null);
+    }
+
+    /** Authorization requests need not be pushed. */
+    public ClientSettings(boolean publicClient, List<String> postLogoutRedirectUris, String backchannelLogoutUri,
+                          Set<String> permissions, String idTokenAlg, String profileJwk) {
+        this(publicClient, postLogoutRedirectUris, backchannelLogoutUri, permissions, idTokenAlg, profileJwk, false, null);
+    }
+
+    public ClientSettings withRequirePushedRequests(boolean require) {
+        return new ClientSettings(publicClient, postLogoutRedirectUris, backchannelLogoutUri, permissions, idTokenAlg,
+                profileJwk, require, jwks);
+    }
+
+    public ClientSettings withJwks(String publicJwks) {
+        return new ClientSettings(publicClient, postLogoutRedirectUris, backchannelLogoutUri, permissions, idTokenAlg,
+                profileJwk, requirePushedRequests, publicJwks);
     }
 
     public ClientSettings {

@@ -46,6 +46,7 @@ public enum Grant {
 
     /** Space-separated stored form, in the enum's order so equal sets store equally. */
     public static String join(Collection<Grant> grants) {
+        if (grants.isEmpty()) return "";
         return EnumSet.copyOf(grants).stream().map(Grant::wireName).collect(Collectors.joining(" "));
     }
 

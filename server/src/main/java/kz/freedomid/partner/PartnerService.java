@@ -3,8 +3,8 @@ package kz.freedomid.partner;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -13,6 +13,8 @@ import java.util.UUID;
 import kz.freedomid.platform.FreedomError;
 import kz.freedomid.platform.FreedomException;
 import kz.freedomid.platform.Ids;
+import kz.freedomid.platform.Page;
+import kz.freedomid.platform.PageCursor;
 import kz.freedomid.platform.Secrets;
 
 /** Registers partners and authenticates them by client credentials. */
@@ -21,14 +23,23 @@ public final class PartnerService {
     static final int SECRET_LENGTH = 64;
     private static final String UNKNOWN_CLIENT_HASH = Secrets.sha256("no such client");
 
+    /** {@code accessTtl} and {@code refreshTtl} null: the server's defaults (contract 1). */
     public record NewPartner(String name, List<String> redirectUris, Set<Grant> grants, String revokeUri,
-                             ClientSettings settings) {
+                             ClientSettings settings, Duration accessTtl, Duration refreshTtl) {
         public NewPartner(String name, List<String> redirectUris, Set<Grant> grants, String revokeUri) {
             this(name, redirectUris, grants, revokeUri, ClientSettings.defaults());
+        }
+
+        public NewPartner(String name, List<String> redirectUris, Set<Grant> grants, String revokeUri,
+                          ClientSettings settings) {
+            this(name, redirectUris, grants, revokeUri, settings, null, null);
         }
     }
 
     public record Registered(Partner partner, String clientSecret) {}
+
+    /** A partner before and after a change, so that callers can tell what changed. */
+    public record Updated(Partner before, Partner after) {}
 
     private final PartnerStore store;
     private final Secrets secrets;
@@ -48,16 +59,18 @@ public final class PartnerService {
 
     /** Registers with a fixed id and secret; used to seed the development demo partner. */
     public Registered register(NewPartner request, UUID clientId, String secret) {
-        validate(request);
         ClientSettings settings = request.settings();
         if (settings.profileJwk() != null) {
             settings = new ClientSettings(settings.publicClient(), settings.postLogoutRedirectUris(),
                     settings.backchannelLogoutUri(), settings.permissions(), settings.idTokenAlg(),
-                    publicProfileJwk(settings.profileJwk()));
+                    PartnerRules.profileJwk(settings.profileJwk()), settings.requirePushedRequests(), settings.jwks());
         }
-        Partner partner = new Partner(clientId, request.name().strip(), Secrets.sha256(secret),
-                List.copyOf(new LinkedHashSet<>(request.redirectUris())), Set.copyOf(request.grants()),
-                request.revokeUri(), null, null, true, clock.instant(), settings);
+        Partner partner = new Partner(clientId, request.name() == null ? null : request.name().strip(),
+                Secrets.sha256(secret),
+                request.redirectUris() == null ? List.of() : List.copyOf(new LinkedHashSet<>(request.redirectUris())),
+                request.grants() == null ? Set.of() : Set.copyOf(request.grants()),
+                request.revokeUri(), request.accessTtl(), request.refreshTtl(), true, clock.instant(), settings);
+        PartnerRules.check(partner);
         store.insert(partner);
         return new Registered(partner, partner.settings().publicClient() ? null : secret);
     }
@@ -68,6 +81,35 @@ public final class PartnerService {
 
     public Optional<Partner> find(UUID clientId) {
         return store.find(clientId);
+    }
+
+    /** Partners in registration order, {@code limit} at a time, after the cursor of the previous page. */
+    public Page<Partner> page(int limit, PageCursor after) {
+        return Page.of(store.page(after, limit + 1), limit, p -> new PageCursor(p.createdAt(), p.clientId()));
+    }
+
+    /**
+     * Applies the changes under the rules of registration ({@link InvalidPartnerException} when one breaks, and
+     * nothing is changed); empty when there is no such partner.
+     */
+    public Optional<Updated> update(UUID clientId, PartnerChanges changes) {
+        boolean newKey = changes.profileJwk() != null && changes.profileJwk().value() != null;
+        PartnerChanges publicForm = newKey ? changes.withProfileJwk(PartnerRules.profileJwk(changes.profileJwk().value()))
+                : changes;
+        return store.update(clientId, current -> {
+            Partner next = publicForm.applyTo(current);
+            PartnerRules.check(next);
+            return next;
+        }, clock.instant());
+    }
+
+    /**
+     * Disables or enables the partner. A disabled partner fails client authentication and its tokens stop working at
+     * once (every token lookup joins the partner's status); enabling it again revives tokens that have not expired.
+     */
+    public Optional<Updated> setActive(UUID clientId, boolean active) {
+        return store.update(clientId, p -> new Partner(p.clientId(), p.name(), p.secretHash(), p.redirectUris(), p.grants(),
+                p.revokeUri(), p.accessTtl(), p.refreshTtl(), active, p.createdAt(), p.settings()), clock.instant());
     }
 
     /** A public client identifies itself by client_id alone (RFC 6749 §2.1); PKCE then stands in for the secret. */
@@ -90,10 +132,41 @@ public final class PartnerService {
     }
 
     /**
+     * Replaces the permissions of the partner's service tokens (none clears them); live service tokens lose a withdrawn
+     * permission at once. False when there is no such partner; IllegalArgumentException for an unknown permission.
+     */
+    public boolean setPermissions(UUID clientId, Set<String> permissions) {
+        for (String permission : permissions) {
+            if (!ClientSettings.KNOWN_PERMISSIONS.contains(permission)) {
+                throw new IllegalArgumentException("unknown permission '" + permission + "'; known: "
+                        + ClientSettings.KNOWN_PERMISSIONS);
+            }
+        }
+        return store.setPermissions(clientId, Set.copyOf(permissions), clock.instant());
+    }
+
+    /**
      * Checks a profile encryption key and returns its public JSON form. Accepted: a public RSA key (2048 bits or more,
      * used with RSA-OAEP-256) or a public EC P-256 key (used with ECDH-ES+A256KW). A private key is refused, so that
      * an operator never stores a partner's private key here by mistake.
      */
+    /** The public form of a client's JWK set for private_key_jwt; IllegalArgumentException when malformed or private. */
+    public static String publicJwks(String jwksJson) {
+        com.nimbusds.jose.jwk.JWKSet set;
+        try {
+            set = com.nimbusds.jose.jwk.JWKSet.parse(jwksJson);
+        } catch (java.text.ParseException | RuntimeException e) {
+            throw new IllegalArgumentException("The jwks is not a valid JWK set (RFC 7517): " + e.getMessage());
+        }
+        if (set.getKeys().isEmpty()) throw new IllegalArgumentException("The jwks has no keys.");
+        for (var key : set.getKeys()) {
+            if (key.isPrivate() || !(key instanceof com.nimbusds.jose.jwk.RSAKey || key instanceof com.nimbusds.jose.jwk.ECKey)) {
+                throw new IllegalArgumentException("The jwks must hold only public RSA or EC keys.");
+            }
+        }
+        return set.toString(true);
+    }
+
     public static String publicProfileJwk(String jwkJson) {
         com.nimbusds.jose.jwk.JWK jwk;
         try {
@@ -147,42 +220,6 @@ public final class PartnerService {
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }
-    }
-
-    private static void validate(NewPartner request) {
-        List<String> problems = new ArrayList<>();
-        if (request.name() == null || request.name().isBlank() || request.name().length() > 200) {
-            problems.add("name must be 1 to 200 characters");
-        }
-        if (request.redirectUris() == null || request.redirectUris().isEmpty()) {
-            problems.add("at least one redirect URI is required");
-        } else {
-            for (String uri : request.redirectUris()) {
-                if (!isValidRedirectUri(uri)) problems.add("invalid redirect URI: " + uri);
-            }
-        }
-        if (request.grants() == null || request.grants().isEmpty()) {
-            problems.add("at least one grant is required");
-        }
-        if (request.revokeUri() != null && !isHttpUrl(request.revokeUri())) {
-            problems.add("invalid revoke URI: " + request.revokeUri());
-        }
-        ClientSettings settings = request.settings();
-        for (String uri : settings.postLogoutRedirectUris()) {
-            if (!isValidRedirectUri(uri)) problems.add("invalid post-logout redirect URI: " + uri);
-        }
-        if (settings.backchannelLogoutUri() != null && !isHttpUrl(settings.backchannelLogoutUri())) {
-            problems.add("invalid back-channel logout URI: " + settings.backchannelLogoutUri());
-        }
-        for (String permission : settings.permissions()) {
-            if (!ClientSettings.KNOWN_PERMISSIONS.contains(permission)) {
-                problems.add("unknown permission '" + permission + "'; known: " + ClientSettings.KNOWN_PERMISSIONS);
-            }
-        }
-        if (!ClientSettings.ID_TOKEN_ALGS.contains(settings.idTokenAlg())) {
-            problems.add("id_token algorithm must be one of " + ClientSettings.ID_TOKEN_ALGS);
-        }
-        if (!problems.isEmpty()) throw new IllegalArgumentException(String.join("; ", problems));
     }
 
     /** Absolute URI without a fragment (RFC 6749 §3.1.2); http(s) or an app's private scheme. */

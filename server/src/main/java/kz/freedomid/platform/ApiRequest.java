@@ -83,6 +83,18 @@ public final class ApiRequest {
         return boundedBody(ctx);
     }
 
+    /** U+0000, raw or escaped: valid JSON, but no PostgreSQL text can hold it, so the body is malformed for us. */
+    private static boolean holdsNul(byte[] body) {
+        for (int i = 0; i < body.length; i++) {
+            if (body[i] == 0) return true;
+            if (body[i] == '\\' && i + 5 < body.length && body[i + 1] == 'u' && body[i + 2] == '0' && body[i + 3] == '0'
+                    && body[i + 4] == '0' && body[i + 5] == '0') {
+                return true; // a preceding backslash escaping this one is possible but harmless to refuse
+            }
+        }
+        return false;
+    }
+
     private static byte[] boundedBody(Context ctx) {
         Object cached = ctx.attribute("freedom.body");
         if (cached instanceof byte[] bytes) return bytes;
@@ -91,6 +103,7 @@ public final class ApiRequest {
         try (InputStream in = ctx.req().getInputStream()) {
             byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
             if (body.length > MAX_BODY_BYTES) throw tooLarge();
+            if (holdsNul(body)) throw new io.javalin.http.BadRequestResponse("NUL character in the body");
             ctx.attribute("freedom.body", body);
             return body;
         } catch (IOException e) {

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
+import kz.freedomid.platform.ratelimit.RateLimitSettings;
 
 /**
  * Server settings, read once from the environment. A bad value stops start-up with one line naming it.
@@ -22,18 +23,36 @@ public record Config(
         String masterKey,
         Duration keyRotation,
         Duration jobPolling,
-        Lifetimes lifetimes) {
+        Lifetimes lifetimes,
+        Duration auditRetention,
+        String adminToken,
+        RateLimitSettings rateLimits) {
+
+    /** The same settings on another port (0 picks a free one): a second node on the same database, in tests. */
+    public Config withPort(int otherPort) {
+        return new Config(otherPort, issuer, dbUrl, dbUser, dbPassword, dataDir, dev, smsSender, smsUrl, masterKey,
+                keyRotation, jobPolling, lifetimes, auditRetention, adminToken, rateLimits);
+    }
 
     @Override
     public String toString() {
         return "Config[port=" + port + ", issuer=" + issuer + ", db=" + dbUrl + ", dev=" + dev + "]"; // no secrets
     }
 
+    /** @param sessionIdle how long a browser session may go unused before it must sign in again */
     public record Lifetimes(Duration access, Duration refresh, Duration loginLink, Duration authCode,
-                            Duration idToken, Duration session, Duration otp) {
+                            Duration idToken, Duration session, Duration otp, Duration sessionIdle) {
         public static Lifetimes defaults() {
             return new Lifetimes(Duration.ofDays(7), Duration.ofDays(30), Duration.ofMinutes(15),
-                    Duration.ofMinutes(5), Duration.ofHours(1), Duration.ofHours(12), Duration.ofMinutes(5));
+                    Duration.ofMinutes(5), Duration.ofHours(1), Duration.ofDays(30), Duration.ofMinutes(5), Duration.ofDays(7));
+        }
+
+        /**
+         * A session's absolute lifetime. Ending a session revokes the partner tokens granted in it (contract 3.10), so
+         * by default it matches the refresh token's 30 days rather than a working day.
+         */
+        public Lifetimes withSession(Duration sessionLifetime, Duration idle) {
+            return new Lifetimes(access, refresh, loginLink, authCode, idToken, sessionLifetime, otp, idle);
         }
     }
 
@@ -42,6 +61,10 @@ public record Config(
             super("Bad setting " + name + ": " + problem);
         }
     }
+
+    /** The admin API (contract 6) is served only when an admin token is set; guessing one must be hopeless. */
+    static final int MIN_ADMIN_TOKEN_LENGTH = 32;
+    static final Duration DEFAULT_AUDIT_RETENTION = Duration.ofDays(90);
 
     public static Config fromEnvironment() {
         return from(System.getenv());
@@ -82,7 +105,45 @@ public record Config(
         return new Config(port, issuer, dbUrl, env.getOrDefault("FREEDOM_ID_DB_USER", dbUrl.startsWith("jdbc:h2:") ? "sa" : ""),
                 env.getOrDefault("FREEDOM_ID_DB_PASSWORD", ""), dataDir, dev, sms, smsUrl, masterKey,
                 Duration.ofDays(intSetting(env, "FREEDOM_ID_KEY_ROTATION_DAYS", 30, 1, 3650)),
-                Duration.ofMillis(intSetting(env, "FREEDOM_ID_JOB_POLL_MS", 2000, 50, 600_000)), Lifetimes.defaults());
+                Duration.ofMillis(intSetting(env, "FREEDOM_ID_JOB_POLL_MS", 2000, 50, 600_000)),
+                Lifetimes.defaults().withSession(Duration.ofHours(intSetting(env, "FREEDOM_ID_SESSION_HOURS", 720, 1, 8760)),
+                        Duration.ofHours(intSetting(env, "FREEDOM_ID_SESSION_IDLE_HOURS", 168, 1, 8760))),
+                auditRetention(env), adminToken(env), RateLimitSettings.from(env));
+    }
+
+    public boolean adminApiEnabled() {
+        return adminToken != null;
+    }
+
+    private static String adminToken(Map<String, String> env) {
+        String raw = env.get("FREEDOM_ID_ADMIN_TOKEN");
+        if (raw == null || raw.isBlank()) return null;
+        String token = raw.strip();
+        if (token.length() < MIN_ADMIN_TOKEN_LENGTH) {
+            throw new BadSettingException("FREEDOM_ID_ADMIN_TOKEN", "must be at least " + MIN_ADMIN_TOKEN_LENGTH
+                    + " characters (e.g. head -c32 /dev/urandom | base64)");
+        }
+        return token;
+    }
+
+    /** An ISO-8601 duration ({@code P90D}, {@code PT12H}) or a number of days; from one hour to ten years. */
+    private static Duration auditRetention(Map<String, String> env) {
+        String name = "FREEDOM_ID_AUDIT_RETENTION";
+        String raw = env.get(name);
+        if (raw == null || raw.isBlank()) return DEFAULT_AUDIT_RETENTION;
+        String text = raw.strip();
+        Duration retention;
+        try {
+            retention = text.chars().allMatch(Character::isDigit) ? Duration.ofDays(Long.parseLong(text))
+                    : Duration.parse(text.toUpperCase(Locale.ROOT));
+        } catch (NumberFormatException | ArithmeticException | java.time.format.DateTimeParseException e) {
+            throw new BadSettingException(name, "expected an ISO-8601 duration such as P90D or a number of days, got '"
+                    + raw + "'");
+        }
+        if (retention.compareTo(Duration.ofHours(1)) < 0 || retention.compareTo(Duration.ofDays(3650)) > 0) {
+            throw new BadSettingException(name, "must be between one hour and 3650 days");
+        }
+        return retention;
     }
 
     public boolean https() {
@@ -109,7 +170,7 @@ public record Config(
         }
     }
 
-    private static int intSetting(Map<String, String> env, String name, int fallback, int min, int max) {
+    public static int intSetting(Map<String, String> env, String name, int fallback, int min, int max) {
         String raw = env.get(name);
         if (raw == null || raw.isBlank()) return fallback;
         try {

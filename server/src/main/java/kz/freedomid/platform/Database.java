@@ -2,6 +2,8 @@ package kz.freedomid.platform;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Types;
@@ -35,7 +37,13 @@ public final class Database implements AutoCloseable {
     }
 
     public static Database open(String url, String user, String password, int maxPoolSize) {
+        return open(url, user, password, maxPoolSize, null);
+    }
+
+    /** With {@code meters}, the pool publishes Hikari's {@code hikaricp_connections_*} meters (pool "freedom-id"). */
+    public static Database open(String url, String user, String password, int maxPoolSize, MeterRegistry meters) {
         HikariConfig hikari = new HikariConfig();
+        if (meters != null) hikari.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(meters));
         hikari.setJdbcUrl(url);
         hikari.setUsername(user);
         hikari.setPassword(password);

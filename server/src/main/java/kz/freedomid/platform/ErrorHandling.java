@@ -20,6 +20,11 @@ public final class ErrorHandling {
     private ErrorHandling() {}
 
     public static void register(RoutesConfig routes, PageRenderer pages) {
+        // U+0000 is valid JSON and URL text but no PostgreSQL text value may hold it: refused up front as malformed
+        // input (400 in each face's format) rather than failing deep in a store with a 500.
+        routes.before(ctx -> {
+            if (holdsNul(ctx)) throw new io.javalin.http.BadRequestResponse("NUL character in the request");
+        });
         routes.exception(FreedomException.class, (e, ctx) -> {
             LOG.info("{} {} -> {} ({}) [{}]", ctx.method(), ctx.path(), e.error().code(), e.getMessage(), RequestIds.of(ctx));
             writeEnvelope(ctx, e.httpStatus(), e.error(), e.fieldErrors());
@@ -72,6 +77,12 @@ public final class ErrorHandling {
                 pages.render(ctx, 404, "error.not_found");
             }
         });
+    }
+
+    /** In the query string; JSON bodies are checked where they are read ({@link ApiRequest#body}). */
+    private static boolean holdsNul(Context ctx) {
+        String query = ctx.queryString();
+        return query != null && query.contains("%00");
     }
 
     /** The OpenID Connect endpoints answer in the OAuth error format that standard clients expect (contract 2). */

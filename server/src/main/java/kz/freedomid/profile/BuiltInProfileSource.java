@@ -1,10 +1,13 @@
 package kz.freedomid.profile;
 
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import java.util.function.Function;
 import kz.freedomid.platform.Json;
+import kz.freedomid.user.Card;
 import kz.freedomid.user.User;
+import kz.freedomid.user.UserExtras;
 
 /**
  * Our own user data: every attribute of contract section 1, the verification summary and the account facts.
@@ -13,9 +16,12 @@ import kz.freedomid.user.User;
  */
 public final class BuiltInProfileSource implements ProfileSource {
     private final ProfileStore store;
+    private final Function<UUID, UserExtras> extras;
 
-    public BuiltInProfileSource(ProfileStore store) {
+    /** @param extras a user's additional phones and emails and cards */
+    public BuiltInProfileSource(ProfileStore store, Function<UUID, UserExtras> extras) {
         this.store = store;
+        this.extras = extras;
     }
 
     @Override
@@ -35,12 +41,12 @@ public final class BuiltInProfileSource implements ProfileSource {
         out.put("country", user.country());
         out.put("nationality", user.nationality());
         out.put("identifier", user.identifier());
+        UserExtras more = extras.apply(user.id());
         out.put("phone", user.phone());
-        // Additional numbers, addresses and cards come with the user-management API; until then there are none.
-        out.put("phones", List.of());
+        out.put("phones", more.phones());
         out.put("email", user.email());
-        out.put("emails", List.of());
-        out.put("cards", List.of());
+        out.put("emails", more.emails());
+        out.put("cards", Card.released(more.cards()));
         Map<String, Object> verification = new LinkedHashMap<>();
         verification.put("phone_verified", user.phoneVerified());
         verification.put("email_verified", user.emailVerified());

@@ -23,9 +23,10 @@ public final class JdbiProfileStore implements ProfileStore {
     }
 
     @Override
-    public boolean insert(ProfileRequest r) {
+    public boolean insert(ProfileRequest r, Runnable alsoInTransaction) {
         try {
-            jdbi.useHandle(h -> h.createUpdate("""
+            jdbi.useTransaction(h -> {
+                h.createUpdate("""
                             INSERT INTO profile_requests (request_id, client_id, user_id, status, status_message, payload,
                                 partner_created_at, created_at, finished_at)
                             VALUES (:id, :client, :user, :status, :message, :payload, :partnerCreatedAt, :createdAt, :finishedAt)""")
@@ -38,7 +39,9 @@ public final class JdbiProfileStore implements ProfileStore {
                     .bind("partnerCreatedAt", r.partnerCreatedAt())
                     .bind("createdAt", r.createdAt())
                     .bind("finishedAt", r.finishedAt())
-                    .execute());
+                    .execute();
+                alsoInTransaction.run();
+            });
             return true;
         } catch (UnableToExecuteStatementException e) {
             if (SqlErrors.isUniqueViolation(e)) return false;

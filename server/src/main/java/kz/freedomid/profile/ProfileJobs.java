@@ -5,7 +5,6 @@ import com.github.kagkarlsson.scheduler.task.helper.RecurringTask;
 import com.github.kagkarlsson.scheduler.task.helper.Tasks;
 import com.github.kagkarlsson.scheduler.task.schedule.FixedDelay;
 import java.time.Clock;
-import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 import kz.freedomid.jobs.JobQueue;
 
@@ -21,11 +20,8 @@ public final class ProfileJobs {
                 .execute((instance, ctx) -> service.cleanup());
     }
 
-    /**
-     * Queues the assembly of one request, due now. The time is truncated to microseconds: the database would round
-     * nanoseconds, possibly to a time just after now, and under a stopped test clock the job would never be due.
-     */
+    /** Queues the assembly of one request, due now, in the transaction that stores the request. */
     public void enqueue(JobQueue jobs, Clock clock, UUID requestId) {
-        jobs.enqueueAt(assemble, requestId.toString(), requestId.toString(), clock.instant().truncatedTo(ChronoUnit.MICROS));
+        jobs.enqueueInTransaction(assemble, requestId.toString(), requestId.toString(), clock.instant());
     }
 }

@@ -18,6 +18,7 @@ import kz.freedomid.platform.FieldErrors;
 import kz.freedomid.platform.FreedomError;
 import kz.freedomid.platform.FreedomException;
 import kz.freedomid.platform.Json;
+import kz.freedomid.token.Access;
 import kz.freedomid.token.AccessGrant;
 import kz.freedomid.token.TokenService;
 
@@ -77,8 +78,12 @@ public final class ProfileRoutes {
     }
 
     private AccessGrant access(Context ctx) {
-        return tokens.findAccess(ApiRequest.bearer(ctx))
+        Access access = tokens.findAccess(ApiRequest.bearer(ctx))
                 .orElseThrow(() -> new FreedomException(FreedomError.INVALID_ACCESS_TOKEN, "access token not valid"));
+        if (!(access instanceof AccessGrant grant)) {
+            throw new FreedomException(FreedomError.FORBIDDEN, "a service token has no user to request a profile of");
+        }
+        return grant;
     }
 
     private static UUID requestId(JsonNode node, FieldErrors errors) {

@@ -65,7 +65,7 @@ public final class ProfileService {
         this.consents = consents;
         this.users = users;
         this.clock = clock;
-        sources.add(new BuiltInProfileSource(store));
+        sources.add(new BuiltInProfileSource(store, users::extras));
     }
 
     /** How accepted requests reach the job queue (the queue is built after the service). */
@@ -88,14 +88,12 @@ public final class ProfileService {
         Optional<String> rejection = rejection(grant);
         if (rejection.isPresent()) return new Answer(requestId, "rejected", rejection.get(), userId);
         ProfileRequest fresh = ProfileRequest.pending(requestId, grant.clientId(), userId, partnerCreatedAt, clock.instant());
-        if (store.insert(fresh)) {
-            queue.accept(requestId);
+        if (store.insert(fresh, () -> queue.accept(requestId))) {
             return new Answer(requestId, "accepted", "The request is accepted; the profile is being assembled.", userId);
         }
         ProfileRequest existing = current(requestId).orElse(null);
         if (existing == null) { // purged between our insert and our read: take the id afresh
-            if (!store.insert(fresh)) throw conflict(requestId);
-            queue.accept(requestId);
+            if (!store.insert(fresh, () -> queue.accept(requestId))) throw conflict(requestId);
             return new Answer(requestId, "accepted", "The request is accepted; the profile is being assembled.", userId);
         }
         if (!existing.clientId().equals(grant.clientId()) || !existing.userId().equals(userId)) throw conflict(requestId);

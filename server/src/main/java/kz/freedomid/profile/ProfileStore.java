@@ -8,7 +8,11 @@ import java.util.UUID;
 /** Profile requests at rest. Only the encrypted profile (a compact JWE) is ever stored. */
 public interface ProfileStore {
     /** False when the request_id exists already (whoever owns it). */
-    boolean insert(ProfileRequest request);
+    /**
+     * Inserts the request and runs {@code alsoInTransaction} (queueing its job) in the same transaction; false, with
+     * nothing written, when the request id is taken.
+     */
+    boolean insert(ProfileRequest request, Runnable alsoInTransaction);
 
     Optional<ProfileRequest> find(UUID requestId);
 

@@ -5,6 +5,11 @@ import java.util.Set;
 import java.util.UUID;
 import kz.freedomid.partner.Grant;
 import kz.freedomid.user.User;
+import kz.freedomid.user.UserExtras;
 
-/** A valid access token resolved to its pair and its user's current data. */
-public record AccessGrant(UUID pairId, UUID clientId, Set<Grant> grants, Instant accessExpiresAt, User user) {}
+/**
+ * A live user access token resolved to its pair and its user's current data. {@code extras} holds the additional
+ * phones, emails and cards only when {@code grants} release them; the other lists are empty.
+ */
+public record AccessGrant(UUID pairId, UUID clientId, Set<Grant> grants, Instant accessExpiresAt, User user,
+                          UserExtras extras) implements Access {}

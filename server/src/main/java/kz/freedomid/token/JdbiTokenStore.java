@@ -8,8 +8,11 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Function;
+import kz.freedomid.audit.AuditEvent;
+import kz.freedomid.audit.JdbiAuditStore;
 import kz.freedomid.partner.Grant;
 import kz.freedomid.user.JdbiUserStore;
+import kz.freedomid.user.UserExtras;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.StatementContext;
@@ -41,7 +44,7 @@ public final class JdbiTokenStore implements TokenStore {
 
     @Override
     public TokenOutcome exchangeCode(String codeHash, Instant now, Function<AuthCode, TokenOutcome.Reason> check,
-                                     Function<AuthCode, IssuedTokens> mint) {
+                                     Function<AuthCode, Minted> mint) {
         return jdbi.inTransaction(h -> {
             Optional<AuthCode> found = h.createQuery("SELECT * FROM auth_codes WHERE code_hash = :hash")
                     .bind("hash", codeHash).map(JdbiTokenStore::mapCode).findOne();
@@ -49,26 +52,18 @@ public final class JdbiTokenStore implements TokenStore {
             AuthCode code = found.get();
             TokenOutcome.Reason refused = check.apply(code);
             if (refused != null) return rejected(refused);
-            if (code.usedAt() != null) {
-                revokeGrant(h, code.grantId(), now, "code_reuse");
-                return rejected(TokenOutcome.Reason.REUSED);
-            }
+            if (code.usedAt() != null) return codeReused(h, code, now);
             if (!code.expiresAt().isAfter(now)) return rejected(TokenOutcome.Reason.EXPIRED);
             int consumed = h.createUpdate("UPDATE auth_codes SET used_at = :now WHERE code_hash = :hash AND used_at IS NULL")
                     .bind("now", now).bind("hash", codeHash).execute();
-            if (consumed != 1) {
-                revokeGrant(h, code.grantId(), now, "code_reuse"); // lost a race with another exchange of this code
-                return rejected(TokenOutcome.Reason.REUSED);
-            }
-            IssuedTokens issued = mint.apply(code);
-            insertPair(h, issued.pair());
-            return new TokenOutcome.Issued(issued);
+            if (consumed != 1) return codeReused(h, code, now); // lost a race with another exchange of this code
+            return store(h, mint.apply(code));
         });
     }
 
     @Override
     public TokenOutcome rotateRefresh(String refreshHash, Instant now, Function<TokenPair, TokenOutcome.Reason> check,
-                                      java.util.function.BiFunction<TokenPair, PartnerLifetimes, IssuedTokens> mint) {
+                                      java.util.function.BiFunction<TokenPair, PartnerLifetimes, Minted> mint) {
         return jdbi.inTransaction(h -> {
             var row = h.createQuery("""
                             SELECT t.*, t.rotated_at AS t_rotated, t.revoked_at AS t_revoked, u.status AS user_status,
@@ -87,42 +82,61 @@ public final class JdbiTokenStore implements TokenStore {
             TokenPair pair = row.get().pair();
             TokenOutcome.Reason refused = check.apply(pair);
             if (refused != null) return rejected(refused);
-            if (row.get().rotatedAt() != null) {
-                // RFC 9700 §4.14.2: a rotated refresh token used again means it leaked; revoke the grant.
-                revokeGrant(h, pair.grantId(), now, "refresh_reuse");
-                return rejected(TokenOutcome.Reason.REUSED);
-            }
+            // RFC 9700 §4.14.2: a rotated refresh token used again means it leaked; revoke the grant.
+            if (row.get().rotatedAt() != null) return refreshReused(h, pair, now);
             if (row.get().revokedAt() != null || !row.get().allowed()) return rejected(TokenOutcome.Reason.REVOKED);
             if (!pair.refreshExpiresAt().isAfter(now)) return rejected(TokenOutcome.Reason.EXPIRED);
             int rotated = h.createUpdate("""
                             UPDATE token_pairs SET rotated_at = :now, revoked_at = :now, revoke_reason = 'rotated'
                             WHERE id = :id AND rotated_at IS NULL AND revoked_at IS NULL""")
                     .bind("now", now).bind("id", pair.id()).execute();
-            if (rotated != 1) {
-                revokeGrant(h, pair.grantId(), now, "refresh_reuse"); // a concurrent refresh of the same token
-                return rejected(TokenOutcome.Reason.REUSED);
-            }
-            IssuedTokens issued = mint.apply(pair, row.get().lifetimes());
-            insertPair(h, issued.pair());
-            return new TokenOutcome.Issued(issued);
+            if (rotated != 1) return refreshReused(h, pair, now); // a concurrent refresh of the same token
+            return store(h, mint.apply(pair, row.get().lifetimes()));
         });
     }
 
+    /**
+     * One round trip: the pair, its partner's current permissions, the user's row (none for a service token), and the
+     * additional phones, emails and cards only when the pair's grants release them (each a CASE on the stored grants).
+     */
+    private static final String FIND_ACCESS = "SELECT t.id AS pair_id, t.client_id AS pair_client_id, "
+            + "t.user_id AS pair_user_id, t.grants AS pair_grants, t.permissions AS pair_permissions, "
+            + "p.permissions AS partner_permissions, t.access_expires_at AS pair_expires, u.*, "
+            + whenGranted(Grant.READ_PHONES, JdbiUserStore.phonesOf("t.user_id")) + " AS extra_phones, "
+            + whenGranted(Grant.READ_EMAILS, JdbiUserStore.emailsOf("t.user_id")) + " AS extra_emails, "
+            + whenGranted(Grant.READ_CARDS, JdbiUserStore.cardsOf("t.user_id")) + " AS extra_cards "
+            + "FROM token_pairs t "
+            + "JOIN partners p ON p.client_id = t.client_id "
+            + "LEFT JOIN users u ON u.id = t.user_id "
+            + "WHERE t.access_hash = :hash AND t.revoked_at IS NULL AND t.access_expires_at > :now "
+            + "AND p.status = 'active' AND (t.user_id IS NULL OR u.status = 'active')";
+
+    private static String whenGranted(Grant grant, String subquery) {
+        // grants are stored space-separated; the padding keeps read.phone from matching read.phones
+        return "CASE WHEN ' ' || t.grants || ' ' LIKE '% " + grant.wireName() + " %' THEN " + subquery + " END";
+    }
+
     @Override
-    public Optional<AccessGrant> findAccess(String accessHash, Instant now) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT t.id AS pair_id, t.client_id AS pair_client_id, "
-                        + "t.grants AS pair_grants, t.access_expires_at AS pair_expires, u.* "
-                        + "FROM token_pairs t "
-                        + "JOIN partners p ON p.client_id = t.client_id "
-                        + "JOIN users u ON u.id = t.user_id "
-                        + "WHERE t.access_hash = :hash AND t.revoked_at IS NULL AND t.access_expires_at > :now "
-                        + "AND p.status = 'active' AND u.status = 'active'")
+    public Optional<Access> findAccess(String accessHash, Instant now) {
+        return jdbi.withHandle(h -> h.createQuery(FIND_ACCESS)
                 .bind("hash", accessHash)
                 .bind("now", now)
-                .map((rs, ctx) -> new AccessGrant(rs.getObject("pair_id", UUID.class),
-                        rs.getObject("pair_client_id", UUID.class), Grant.split(rs.getString("pair_grants")),
-                        instant(rs, "pair_expires"), JdbiUserStore.map(rs, ctx)))
+                .map((rs, ctx) -> rs.getObject("pair_user_id", UUID.class) == null ? serviceAccess(rs) : userAccess(rs, ctx))
                 .findOne());
+    }
+
+    private static Access serviceAccess(ResultSet rs) throws SQLException {
+        java.util.Set<String> held = new java.util.HashSet<>(permissions(rs.getString("pair_permissions")));
+        held.retainAll(permissions(rs.getString("partner_permissions")));
+        return new ServiceAccess(rs.getObject("pair_id", UUID.class), rs.getObject("pair_client_id", UUID.class), held,
+                instant(rs, "pair_expires"));
+    }
+
+    private static Access userAccess(ResultSet rs, StatementContext ctx) throws SQLException {
+        return new AccessGrant(rs.getObject("pair_id", UUID.class), rs.getObject("pair_client_id", UUID.class),
+                Grant.split(rs.getString("pair_grants")), instant(rs, "pair_expires"), JdbiUserStore.map(rs, ctx),
+                new UserExtras(JdbiUserStore.strings(rs, "extra_phones"), JdbiUserStore.strings(rs, "extra_emails"),
+                        JdbiUserStore.cards(rs, "extra_cards")));
     }
 
     @Override
@@ -151,8 +165,29 @@ public final class JdbiTokenStore implements TokenStore {
     }
 
     @Override
-    public void insertServiceToken(TokenPair pair) {
-        jdbi.useHandle(h -> insertPair(h, pair));
+    public void insertServiceToken(TokenPair pair, AuditEvent audit) {
+        jdbi.useTransaction(h -> {
+            insertPair(h, pair);
+            JdbiAuditStore.append(h, audit);
+        });
+    }
+
+    private static TokenOutcome store(Handle h, Minted minted) {
+        insertPair(h, minted.tokens().pair());
+        JdbiAuditStore.append(h, minted.audit());
+        return new TokenOutcome.Issued(minted.tokens());
+    }
+
+    private static TokenOutcome codeReused(Handle h, AuthCode code, Instant now) {
+        int revoked = revokeGrant(h, code.grantId(), now, "code_reuse");
+        return new TokenOutcome.Rejected(TokenOutcome.Reason.REUSED,
+                new TokenOutcome.RevokedGrant(code.grantId(), code.clientId(), code.userId(), revoked));
+    }
+
+    private static TokenOutcome refreshReused(Handle h, TokenPair pair, Instant now) {
+        int revoked = revokeGrant(h, pair.grantId(), now, "refresh_reuse");
+        return new TokenOutcome.Rejected(TokenOutcome.Reason.REUSED,
+                new TokenOutcome.RevokedGrant(pair.grantId(), pair.clientId(), pair.userId(), revoked));
     }
 
     @Override
@@ -186,19 +221,41 @@ public final class JdbiTokenStore implements TokenStore {
             List<RevokedPair> live = h.createQuery(
                             "SELECT id, client_id, revoke_uri FROM token_pairs WHERE session_id = :session AND revoked_at IS NULL")
                     .bind("session", sessionId)
-                    .map((rs, ctx) -> new RevokedPair(rs.getObject("id", UUID.class), rs.getObject("client_id", UUID.class),
-                            rs.getString("revoke_uri")))
+                    .map(JdbiTokenStore::mapRevoked)
                     .list();
-            List<RevokedPair> revoked = new java.util.ArrayList<>();
-            for (RevokedPair pair : live) {
-                // Conditional per pair: a concurrent logout or rotation that got there first keeps its own callback.
-                int changed = h.createUpdate("UPDATE token_pairs SET revoked_at = :now, revoke_reason = :reason "
-                                + "WHERE id = :id AND revoked_at IS NULL")
-                        .bind("now", now).bind("reason", reason).bind("id", pair.id()).execute();
-                if (changed == 1) revoked.add(pair);
-            }
-            return new SessionRevocation(List.copyOf(revoked), java.util.Set.copyOf(clients));
+            return new SessionRevocation(revokeEach(h, live, now, reason), java.util.Set.copyOf(clients));
         });
+    }
+
+    @Override
+    public List<RevokedPair> revokeUserAtPartner(UUID userId, UUID clientId, Instant now, String reason) {
+        return jdbi.inTransaction(h -> {
+            List<RevokedPair> live = h.createQuery("SELECT id, client_id, revoke_uri FROM token_pairs WHERE user_id = :user"
+                            + (clientId == null ? "" : " AND client_id = :client") + " AND revoked_at IS NULL")
+                    .bind("user", userId).bind("client", clientId)
+                    .map(JdbiTokenStore::mapRevoked)
+                    .list();
+            return revokeEach(h, live, now, reason);
+        });
+    }
+
+    /**
+     * Revokes each pair with its own conditional update and returns those this call revoked: a concurrent logout or
+     * rotation that got to a pair first keeps its own callback.
+     */
+    private static List<RevokedPair> revokeEach(Handle h, List<RevokedPair> live, Instant now, String reason) {
+        List<RevokedPair> revoked = new java.util.ArrayList<>();
+        for (RevokedPair pair : live) {
+            int changed = h.createUpdate("UPDATE token_pairs SET revoked_at = :now, revoke_reason = :reason "
+                            + "WHERE id = :id AND revoked_at IS NULL")
+                    .bind("now", now).bind("reason", reason).bind("id", pair.id()).execute();
+            if (changed == 1) revoked.add(pair);
+        }
+        return List.copyOf(revoked);
+    }
+
+    private static RevokedPair mapRevoked(ResultSet rs, StatementContext ctx) throws SQLException {
+        return new RevokedPair(rs.getObject("id", UUID.class), rs.getObject("client_id", UUID.class), rs.getString("revoke_uri"));
     }
 
     private record RefreshRow(TokenPair pair, Instant rotatedAt, Instant revokedAt, boolean allowed,

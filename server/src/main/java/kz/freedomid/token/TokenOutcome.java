@@ -4,7 +4,15 @@ package kz.freedomid.token;
 public sealed interface TokenOutcome {
     record Issued(IssuedTokens tokens) implements TokenOutcome {}
 
-    record Rejected(Reason reason) implements TokenOutcome {}
+    /** {@code revoked} is set when a reuse ({@link Reason#REUSED}) revoked the grant, for the audit trail. */
+    record Rejected(Reason reason, RevokedGrant revoked) implements TokenOutcome {
+        public Rejected(Reason reason) {
+            this(reason, null);
+        }
+    }
+
+    /** A grant revoked because its code or a rotated refresh token was presented again. */
+    record RevokedGrant(java.util.UUID grantId, java.util.UUID clientId, java.util.UUID userId, int pairs) {}
 
     enum Reason {
         /** No such code or refresh token. */

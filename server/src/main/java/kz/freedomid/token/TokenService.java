@@ -10,6 +10,10 @@ import java.util.Base64;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import io.micrometer.core.instrument.MeterRegistry;
+import kz.freedomid.audit.Actor;
+import kz.freedomid.audit.AuditEvent;
+import kz.freedomid.audit.AuditLog;
 import kz.freedomid.partner.Grant;
 import kz.freedomid.partner.Partner;
 import kz.freedomid.platform.Config;
@@ -35,13 +39,18 @@ public final class TokenService {
     private final Ids ids;
     private final Clock clock;
     private final Config.Lifetimes lifetimes;
+    private final AuditLog audit;
+    private final TokenMeters meters;
 
-    public TokenService(TokenStore store, Secrets secrets, Ids ids, Clock clock, Config.Lifetimes lifetimes) {
+    public TokenService(TokenStore store, Secrets secrets, Ids ids, Clock clock, Config.Lifetimes lifetimes, AuditLog audit,
+            MeterRegistry meters) {
+        this.meters = new TokenMeters(meters);
         this.store = store;
         this.secrets = secrets;
         this.ids = ids;
         this.clock = clock;
         this.lifetimes = lifetimes;
+        this.audit = audit;
     }
 
     /** Returns the raw code; only its hash is stored. */
@@ -54,14 +63,17 @@ public final class TokenService {
         return code;
     }
 
-    /** Exchanges a code for a pair (contract 3.3, 4.3). A second use revokes every pair minted from the code. */
-    public TokenOutcome exchangeCode(Partner partner, Exchange exchange) {
+    /**
+     * Exchanges a code for a pair (contract 3.3, 4.3). A second use revokes every pair minted from the code. Audited
+     * ({@code token.issued}, {@code token.reuse_detected}) with the partner's {@code clientIp}.
+     */
+    public TokenOutcome exchangeCode(Partner partner, Exchange exchange, String clientIp) {
         String code = exchange.code();
         if (code == null || code.isEmpty() || code.length() > 512) {
             return new TokenOutcome.Rejected(TokenOutcome.Reason.UNKNOWN);
         }
         Instant now = clock.instant();
-        return store.exchangeCode(Secrets.sha256(code), now,
+        TokenOutcome outcome = store.exchangeCode(Secrets.sha256(code), now,
                 c -> {
                     if (!c.clientId().equals(partner.clientId())) return TokenOutcome.Reason.WRONG_CLIENT;
                     if (exchange.redirectUri() != null && !exchange.redirectUri().equals(c.redirectUri())) {
@@ -74,39 +86,49 @@ public final class TokenService {
                     if (c.codeChallenge() == null && exchange.codeVerifier() != null) return TokenOutcome.Reason.PKCE_FAILED;
                     return null;
                 },
-                c -> mint(partner.clientId(), lifetimesOf(partner), c.grantId(), c.userId(), c.sessionId(), c.grants(),
+                c -> issued(mint(partner.clientId(), lifetimesOf(partner), c.grantId(), c.userId(), c.sessionId(), c.grants(),
                         exchange.revokeUri() != null ? exchange.revokeUri() : partner.revokeUri(), c.authTime(), c.amr(),
-                        c.nonce(), now));
+                        c.nonce(), now), clientIp));
+        recordReuse(outcome, "authorization_code", clientIp);
+        if (outcome instanceof TokenOutcome.Issued) meters.issuedByCode.increment();
+        return outcome;
     }
 
     /**
      * Rotates a refresh token (contract 3.4): the old pair dies at once, the new one slides. {@code client} is the
      * authenticated client at the OIDC endpoint (the token must be its own); null on the partner API's PATCH.
      */
-    public TokenOutcome refresh(Partner client, String refreshToken) {
+    public TokenOutcome refresh(Partner client, String refreshToken, String clientIp) {
         if (refreshToken == null || refreshToken.length() != TOKEN_LENGTH) {
             return new TokenOutcome.Rejected(TokenOutcome.Reason.UNKNOWN);
         }
         Instant now = clock.instant();
-        return store.rotateRefresh(Secrets.sha256(refreshToken), now,
+        TokenOutcome outcome = store.rotateRefresh(Secrets.sha256(refreshToken), now,
                 old -> client != null && !old.clientId().equals(client.clientId()) ? TokenOutcome.Reason.WRONG_CLIENT : null,
                 // The partner's lifetimes come with the pair from the store's one query: no second lookup on this hot path.
-                (old, ttl) -> mint(old.clientId(), ttl, old.grantId(), old.userId(), old.sessionId(), old.grants(),
-                        old.revokeUri(), old.authTime(), old.amr(), old.nonce(), now));
+                (old, ttl) -> refreshed(old, mint(old.clientId(), ttl, old.grantId(), old.userId(), old.sessionId(),
+                        old.grants(), old.revokeUri(), old.authTime(), old.amr(), old.nonce(), now), clientIp));
+        recordReuse(outcome, "refresh_token", clientIp);
+        if (outcome instanceof TokenOutcome.Issued) meters.refreshed.increment();
+        return outcome;
     }
 
     /** A service token (client_credentials): the partner's permissions, no user, no refresh token (RFC 6749 §4.4.3). */
-    public IssuedTokens issueServiceToken(Partner partner, Set<String> permissions) {
+    public IssuedTokens issueServiceToken(Partner partner, Set<String> permissions, String clientIp) {
         Instant now = clock.instant();
         String access = secrets.alphanumeric(TOKEN_LENGTH);
         TokenPair pair = new TokenPair(ids.v7(), ids.random(), partner.clientId(), null, null, Set.of(),
                 Secrets.sha256(access), null, now.plus(accessTtl(partner)), now.plus(accessTtl(partner)), null, null,
                 null, now, null, permissions);
-        store.insertServiceToken(pair);
+        store.insertServiceToken(pair, audit.event(Actor.partner(partner.clientId()), "token.issued",
+                partner.clientId().toString(), clientIp, AuditEvent.details("grant_type", "client_credentials",
+                        "pair_id", pair.id(), "permissions", permissions)));
+        meters.issuedForService.increment();
         return new IssuedTokens(pair, access, null);
     }
 
-    public Optional<AccessGrant> findAccess(String accessToken) {
+    /** A live access token of either kind; callers tell a user's token from a service token by its type. */
+    public Optional<Access> findAccess(String accessToken) {
         if (accessToken == null || accessToken.length() != TOKEN_LENGTH) return Optional.empty();
         return store.findAccess(Secrets.sha256(accessToken), clock.instant());
     }
@@ -118,13 +140,37 @@ public final class TokenService {
     }
 
     /** RFC 7009: revokes the pair holding this token when it belongs to the client; true when something changed. */
-    public boolean revoke(Partner client, String token) {
-        return find(client, token).map(f -> store.revokePair(f.pair().id(), clock.instant(), "revoked")).orElse(false);
+    public boolean revoke(Partner client, String token, String clientIp) {
+        Optional<TokenStore.Found> found = find(client, token);
+        if (found.isEmpty() || !store.revokePair(found.get().pair().id(), clock.instant(), "revoked")) return false;
+        TokenPair pair = found.get().pair();
+        meters.revokedByClient.increment();
+        audit.record(Actor.partner(client.clientId()), "token.revoked", subjectOf(pair), clientIp,
+                AuditEvent.details("pair_id", pair.id(), "token_type", found.get().refresh() ? "refresh_token" : "access_token",
+                        "reason", "revoked"));
+        return true;
     }
 
     /** Logout: every pair granted in this browser session stops working. */
-    public TokenStore.SessionRevocation revokeSession(UUID sessionId, String reason) {
-        return store.revokeSession(sessionId, clock.instant(), reason);
+    public TokenStore.SessionRevocation revokeSession(UUID sessionId, UUID userId, String reason) {
+        TokenStore.SessionRevocation revocation = store.revokeSession(sessionId, clock.instant(), reason);
+        meters.revokedWithSession.increment(revocation.revoked().size());
+        if (!revocation.revoked().isEmpty()) {
+            audit.record(Actor.SYSTEM, "token.revoked", userId, null, AuditEvent.details("reason", reason,
+                    "session_id", sessionId, "pair_ids", revocation.revoked().stream().map(TokenStore.RevokedPair::id).toList()));
+        }
+        return revocation;
+    }
+
+    /** The user withdrew this partner's access: every pair they granted it stops working. */
+    public java.util.List<TokenStore.RevokedPair> revokeUserAtPartner(UUID userId, UUID clientId, String reason) {
+        java.util.List<TokenStore.RevokedPair> revoked = store.revokeUserAtPartner(userId, clientId, clock.instant(), reason);
+        meters.revokedAtPartner.increment(revoked.size());
+        if (!revoked.isEmpty()) {
+            audit.record(Actor.SYSTEM, "token.revoked", userId, null, AuditEvent.details("reason", reason,
+                    "pair_ids", revoked.stream().map(TokenStore.RevokedPair::id).toList()));
+        }
+        return revoked;
     }
 
     public Instant now() {
@@ -151,6 +197,32 @@ public final class TokenService {
 
     private static TokenStore.PartnerLifetimes lifetimesOf(Partner partner) {
         return new TokenStore.PartnerLifetimes(partner.accessTtl(), partner.refreshTtl());
+    }
+
+    private TokenStore.Minted issued(IssuedTokens tokens, String clientIp) {
+        TokenPair pair = tokens.pair();
+        return new TokenStore.Minted(tokens, audit.event(Actor.partner(pair.clientId()), "token.issued", subjectOf(pair),
+                clientIp, AuditEvent.details("grant_type", "authorization_code", "pair_id", pair.id(), "grant_id", pair.grantId())));
+    }
+
+    private TokenStore.Minted refreshed(TokenPair old, IssuedTokens tokens, String clientIp) {
+        TokenPair pair = tokens.pair();
+        return new TokenStore.Minted(tokens, audit.event(Actor.partner(pair.clientId()), "token.refreshed", subjectOf(pair),
+                clientIp, AuditEvent.details("pair_id", pair.id(), "previous_pair_id", old.id(), "grant_id", pair.grantId())));
+    }
+
+    /** A reused code or refresh token means a leak (RFC 9700 §4.14.2): the grant was revoked, and the trail says so. */
+    private void recordReuse(TokenOutcome outcome, String presented, String clientIp) {
+        if (outcome instanceof TokenOutcome.Rejected(var reason, var revoked) && revoked != null) {
+            meters.revokedOnReuse.increment(revoked.pairs());
+            audit.record(Actor.partner(revoked.clientId()), "token.reuse_detected", revoked.userId(), clientIp,
+                    AuditEvent.details("presented", presented, "grant_id", revoked.grantId(), "pairs_revoked", revoked.pairs()));
+        }
+    }
+
+    /** The user a pair acts for, or the partner itself for a service token. */
+    private static String subjectOf(TokenPair pair) {
+        return (pair.userId() != null ? pair.userId() : pair.clientId()).toString();
     }
 
     private IssuedTokens mint(UUID clientId, TokenStore.PartnerLifetimes ttl, UUID grantId, UUID userId, UUID sessionId,

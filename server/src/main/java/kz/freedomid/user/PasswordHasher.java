@@ -48,6 +48,14 @@ public final class PasswordHasher {
         return phc != null && ok;
     }
 
+    /**
+     * True when a stored hash was made with other parameters (or another algorithm) than today's: after a successful
+     * sign-in the password is hashed again with the current ones, so raising the cost reaches every active user.
+     */
+    public boolean needsRehash(String phc) {
+        return phc != null && !phc.startsWith("$argon2id$v=19$m=" + memoryKib + ",t=" + iterations + ",p=" + parallelism + "$");
+    }
+
     private static boolean verifyPhc(String password, String phc) {
         String[] parts = phc.split("\\$");
         if (parts.length != 6 || !"argon2id".equals(parts[1])) return false;

@@ -58,7 +58,7 @@ class CallbackCrashTest {
             ChildJvm.Started second = ChildJvm.start(env, "serve");
             try {
                 try {
-                    awaitReal("delivery by the restarted process", 60, () -> receiver.count() >= 1);
+                    awaitReal("delivery by the restarted process", 120, () -> receiver.count() >= 1);
                 } catch (AssertionError e) {
                     throw new AssertionError(e.getMessage() + "\nfirst:\n" + first.stderr() + "\nsecond:\n" + second.stderr(), e);
                 }

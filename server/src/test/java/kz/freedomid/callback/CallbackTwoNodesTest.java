@@ -28,8 +28,7 @@ class CallbackTwoNodesTest {
     static void start() {
         server = TestServer.start(true, Map.of("FREEDOM_ID_JOB_POLL_MS", "100"));
         Config c = server.app.config;
-        second = new App(new Config(0, c.issuer(), c.dbUrl(), c.dbUser(), c.dbPassword(), c.dataDir(), c.dev(),
-                c.smsSender(), c.smsUrl(), c.masterKey(), c.keyRotation(), c.jobPolling(), c.lifetimes()), server.clock).start();
+        second = new App(c.withPort(0), server.clock).start();
     }
 
     @AfterAll

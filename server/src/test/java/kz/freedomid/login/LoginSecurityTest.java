@@ -237,6 +237,8 @@ class LoginSecurityTest {
         Browser.Page refused = browser.submit(codePage, "/login/phone", Map.of("method", "otp"));
         assertThat(refused.status()).isEqualTo(429);
         assertThat(refused.text()).contains("Too many codes were sent to this number");
+        // The first of the five codes was sent 305 s ago: the next one is allowed when it is an hour old.
+        assertThat(Long.parseLong(refused.header("Retry-After"))).isBetween(3294L, 3296L);
         assertThat(server.outbox(phone)).hasSize(5);
         // The limit is per phone, not per browser.
         Browser other = server.browser();

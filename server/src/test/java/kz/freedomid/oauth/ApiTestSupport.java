@@ -17,14 +17,14 @@ import java.util.concurrent.Future;
 import kz.freedomid.testing.Http;
 
 /** Shared by the partner API tests: checks of the error envelope (section 2) and the token pair body (3.3). */
-final class ApiTestSupport {
+public final class ApiTestSupport {
     private static final String TOKEN = "[A-Za-z0-9]{128}";
     private static final String TIMESTAMP = "\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{6}Z";
 
     private ApiTestSupport() {}
 
     /** The response is {@code {"error":{"message":…,"code":code}}} with this HTTP status; returns the inner object. */
-    static JsonNode assertError(Http.Response response, int status, int code) {
+    public static JsonNode assertError(Http.Response response, int status, int code) {
         assertThat(response.status()).as(response.body()).isEqualTo(status);
         assertThat(response.header("Content-Type")).as("content type").startsWith("application/json");
         JsonNode error = response.json().path("error");
@@ -37,7 +37,7 @@ final class ApiTestSupport {
     }
 
     /** A 422/100004 whose {@code errors} map has exactly these field keys, each with at least one message. */
-    static JsonNode assertValidation(Http.Response response, String... fields) {
+    public static JsonNode assertValidation(Http.Response response, String... fields) {
         JsonNode error = assertError(response, 422, 100004);
         JsonNode errors = error.path("errors");
         assertThat(errors.isObject()).as(response.body()).isTrue();
@@ -53,7 +53,7 @@ final class ApiTestSupport {
     }
 
     /** Contract 1 and 3.3: field set, UUIDv7 id minted now, token shapes, lifetimes 7 d and 30 d from {@code now}. */
-    static void assertPair(JsonNode pair, Instant now) {
+    public static void assertPair(JsonNode pair, Instant now) {
         List<String> keys = new ArrayList<>();
         pair.fieldNames().forEachRemaining(keys::add);
         assertThat(keys).containsExactlyInAnyOrder("id", "access_token", "refresh_token", "access_expire_at",
@@ -72,7 +72,7 @@ final class ApiTestSupport {
     }
 
     /** Runs {@code call} on {@code n} threads released at once; the responses in submission order. */
-    static List<Http.Response> concurrently(int n, Callable<Http.Response> call) throws Exception {
+    public static List<Http.Response> concurrently(int n, Callable<Http.Response> call) throws Exception {
         var start = new CountDownLatch(1);
         try (var pool = Executors.newFixedThreadPool(n)) {
             List<Future<Http.Response>> futures = new ArrayList<>();
@@ -90,7 +90,7 @@ final class ApiTestSupport {
     }
 
     /** 128 random characters of [A-Za-z0-9]: the shape of a real token, unknown to the server. */
-    static String randomToken() {
+    public static String randomToken() {
         String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
         StringBuilder out = new StringBuilder();
         var random = new SecureRandom();

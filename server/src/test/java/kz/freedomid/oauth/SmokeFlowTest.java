@@ -2,7 +2,9 @@ package kz.freedomid.oauth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URI;
 import java.util.List;
+import kz.freedomid.client.FreedomIdClient;
 import kz.freedomid.partner.Grant;
 import kz.freedomid.testing.Flows;
 import kz.freedomid.testing.TestServer;
@@ -26,13 +28,14 @@ class SmokeFlowTest {
     @Test
     void partnerSignsNewUserInAndReadsConsentedFields() {
         var partner = Flows.partner(server, Grant.READ_FIRSTNAME, Grant.READ_PHONE, Grant.READ_EMAIL);
+        // Through the partner SDK (client/), as a partner's code would.
+        var client = FreedomIdClient.builder(URI.create(server.baseUrl), partner.clientId(), partner.secret()).build();
         String code = Flows.codeFrom(server, partner, List.of("read.firstname", "read.phone"));
-        var tokens = Flows.exchange(server, partner, code);
-        var info = server.http().get("/api/v1/oauth/user", "Bearer " + tokens.accessToken());
-        assertThat(info.status()).isEqualTo(200);
-        assertThat(info.json().get("firstname").asText()).isEqualTo("Dana");
-        assertThat(info.json().has("email")).isFalse();
-        assertThat(info.json().get("phone").asText()).startsWith("+");
+        var tokens = client.exchangeCode(code);
+        var info = client.userInfo(tokens.accessToken());
+        assertThat(info.firstname()).isEqualTo("Dana");
+        assertThat(info.isReleased("email")).isFalse();
+        assertThat(info.phone()).startsWith("+");
     }
 
     @Test

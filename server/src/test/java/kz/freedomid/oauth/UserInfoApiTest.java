@@ -139,6 +139,15 @@ class UserInfoApiTest {
     }
 
     @Test
+    void userInfoWhenAServiceTokenThen403() {
+        Http.Response issued = server.http().send("POST", "/api/v1/oidc/token", partner.basic(),
+                "application/x-www-form-urlencoded", "grant_type=client_credentials".getBytes(StandardCharsets.UTF_8));
+        assertThat(issued.status()).as(issued.body()).isEqualTo(200);
+
+        assertError(server.http().get(PATH, Http.bearer(issued.json().get("access_token").asText())), 403, 100003);
+    }
+
+    @Test
     void userInfoWhenAccessTokenIsSevenDaysOldThen401() {
         String token = accessToken(Flows.user(server, null), List.of("read.firstname"));
         server.clock.advance(Duration.ofDays(7).minusSeconds(1));

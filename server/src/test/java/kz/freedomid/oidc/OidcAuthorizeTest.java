@@ -95,8 +95,7 @@ class OidcAuthorizeTest {
                 Arguments.of("state over 512 characters", new String[] {"state", "s".repeat(513)}, "invalid_request"),
                 Arguments.of("nonce over 512 characters", new String[] {"nonce", "n".repeat(513)}, "invalid_request"),
                 Arguments.of("response_mode fragment", new String[] {"response_mode", "fragment"}, "invalid_request"),
-                Arguments.of("request object", new String[] {"request", "eyJhbGciOiJub25lIn0.e30."}, "request_not_supported"),
-                Arguments.of("request_uri", new String[] {"request_uri", "https://rp.example/req"}, "request_uri_not_supported"));
+                Arguments.of("request object", new String[] {"request", "eyJhbGciOiJub25lIn0.e30."}, "request_not_supported"));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -267,11 +267,12 @@ class OidcLogoutAndKeysTest {
                 .containsExactlyInAnyOrder("authorization_code", "refresh_token", "client_credentials");
         assertThat(strings(d, "subject_types_supported")).containsExactly("public");
         assertThat(strings(d, "id_token_signing_alg_values_supported")).containsExactly("RS256", "ES256");
-        // The contract names basic and post; "none" is how public clients (PKCE, no secret) authenticate.
+        // The contract names basic and post; "none" is how public clients (PKCE, no secret) authenticate;
+        // private_key_jwt is RFC 7523 with the client's registered JWK set.
         assertThat(strings(d, "token_endpoint_auth_methods_supported"))
-                .containsExactlyInAnyOrder("client_secret_basic", "client_secret_post", "none");
+                .containsExactlyInAnyOrder("client_secret_basic", "client_secret_post", "private_key_jwt", "none");
         assertThat(strings(d, "introspection_endpoint_auth_methods_supported"))
-                .containsExactlyInAnyOrder("client_secret_basic", "client_secret_post");
+                .containsExactlyInAnyOrder("client_secret_basic", "client_secret_post", "private_key_jwt");
         assertThat(strings(d, "code_challenge_methods_supported")).containsExactly("S256");
         assertThat(strings(d, "claims_supported")).contains("iss", "sub", "aud", "exp", "iat", "auth_time", "nonce", "at_hash",
                 "sid", "amr", "given_name", "family_name", "middle_name", "birthdate", "gender", "email", "email_verified",

@@ -29,49 +29,49 @@ import kz.freedomid.testing.Http;
 import kz.freedomid.testing.TestServer;
 
 /** Shared by the OIDC tests: clients, /openid URLs, sign-in to a code, token requests, and checks of OAuth errors. */
-final class OidcTestSupport {
+public final class OidcTestSupport {
     /** A registered redirect URI with a query of its own, which every redirect must keep. */
-    static final String CALLBACK = "https://rp.example/cb?tenant=7";
-    static final String LOGOUT_RETURN = "https://rp.example/signed-out";
-    static final Set<Grant> GRANTS = Set.of(Grant.OPENID, Grant.READ_FIRSTNAME, Grant.READ_LASTNAME, Grant.READ_PHONE);
+    public static final String CALLBACK = "https://rp.example/cb?tenant=7";
+    public static final String LOGOUT_RETURN = "https://rp.example/signed-out";
+    public static final Set<Grant> GRANTS = Set.of(Grant.OPENID, Grant.READ_FIRSTNAME, Grant.READ_LASTNAME, Grant.READ_PHONE);
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    record Client(String clientId, String secret, String redirectUri) {
-        String basic() {
+    public record Client(String clientId, String secret, String redirectUri) {
+        public String basic() {
             return Http.basic(clientId, secret);
         }
     }
 
     /** What the browser brought back from /openid: the code, and the request that led to it. */
-    record Code(String code, String verifier, Map<String, String> request, Map<String, String> response) {}
+    public record Code(String code, String verifier, Map<String, String> request, Map<String, String> response) {}
 
     private OidcTestSupport() {}
 
-    static ClientSettings settings(boolean publicClient, Set<String> permissions, String alg) {
+    public static ClientSettings settings(boolean publicClient, Set<String> permissions, String alg) {
         return new ClientSettings(publicClient, List.of(LOGOUT_RETURN), null, permissions, alg);
     }
 
-    static Client register(TestServer server, Set<Grant> grants, ClientSettings settings) {
+    public static Client register(TestServer server, Set<Grant> grants, ClientSettings settings) {
         var registered = server.app.partners.register(new PartnerService.NewPartner("OIDC RP", List.of(CALLBACK), grants,
                 null, settings));
         return new Client(registered.partner().clientId().toString(), registered.clientSecret(), CALLBACK);
     }
 
-    static Client confidential(TestServer server) {
+    public static Client confidential(TestServer server) {
         return register(server, GRANTS, settings(false, Set.of(), "RS256"));
     }
 
-    static Client publicClient(TestServer server) {
+    public static Client publicClient(TestServer server) {
         return register(server, GRANTS, settings(true, Set.of(), "RS256"));
     }
 
-    static String verifier() {
+    public static String verifier() {
         byte[] bytes = new byte[32];
         RANDOM.nextBytes(bytes);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
-    static String challenge(String verifier) {
+    public static String challenge(String verifier) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII));
             return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
@@ -81,7 +81,7 @@ final class OidcTestSupport {
     }
 
     /** A good authorization request: code flow, openid read.firstname read.phone, state, nonce; no PKCE. */
-    static Map<String, String> request(Client client) {
+    public static Map<String, String> request(Client client) {
         Map<String, String> params = new LinkedHashMap<>();
         params.put("response_type", "code");
         params.put("client_id", client.clientId());
@@ -93,7 +93,7 @@ final class OidcTestSupport {
     }
 
     /** The same request with PKCE S256 for {@code verifier}. */
-    static Map<String, String> request(Client client, String verifier) {
+    public static Map<String, String> request(Client client, String verifier) {
         Map<String, String> params = request(client);
         params.put("code_challenge", challenge(verifier));
         params.put("code_challenge_method", "S256");
@@ -101,11 +101,11 @@ final class OidcTestSupport {
     }
 
     /** {@code /openid?…}; a null value leaves the parameter out. */
-    static String url(Map<String, String> params) {
+    public static String url(Map<String, String> params) {
         return "/openid?" + form(params);
     }
 
-    static String form(Map<String, String> params) {
+    public static String form(Map<String, String> params) {
         StringBuilder out = new StringBuilder();
         params.forEach((k, v) -> {
             if (v == null) return;
@@ -115,14 +115,14 @@ final class OidcTestSupport {
         return out.toString();
     }
 
-    static Map<String, String> with(Map<String, String> params, String... keyValues) {
+    public static Map<String, String> with(Map<String, String> params, String... keyValues) {
         Map<String, String> out = new LinkedHashMap<>(params);
         for (int i = 0; i < keyValues.length; i += 2) out.put(keyValues[i], keyValues[i + 1]);
         return out;
     }
 
     /** GET /openid, sign in (and consent) through the pages; the query of the redirect back to the client. */
-    static Map<String, String> authorize(TestServer server, Browser browser, Map<String, String> request, String phone) {
+    public static Map<String, String> authorize(TestServer server, Browser browser, Map<String, String> request, String phone) {
         Browser.Page toLogin = browser.get(url(request));
         assertThat(toLogin.status()).as(toLogin.body()).isEqualTo(303);
         assertThat(toLogin.location()).startsWith("/login?track_id=");
@@ -132,7 +132,7 @@ final class OidcTestSupport {
     }
 
     /** A fresh user signs in with PKCE; the code and what it takes to exchange it. */
-    static Code code(TestServer server, Browser browser, Client client, String phone) {
+    public static Code code(TestServer server, Browser browser, Client client, String phone) {
         String verifier = verifier();
         Map<String, String> request = request(client, verifier);
         Map<String, String> response = authorize(server, browser, request, phone);
@@ -140,12 +140,12 @@ final class OidcTestSupport {
         return new Code(response.get("code"), verifier, request, response);
     }
 
-    static Code code(TestServer server, Client client) {
+    public static Code code(TestServer server, Client client) {
         return code(server, server.browser(), client, Flows.newPhone());
     }
 
     /** The token request parameters for a code, without client authentication. */
-    static Map<String, String> codeGrant(Code code) {
+    public static Map<String, String> codeGrant(Code code) {
         Map<String, String> params = new LinkedHashMap<>();
         params.put("grant_type", "authorization_code");
         params.put("code", code.code());
@@ -154,44 +154,44 @@ final class OidcTestSupport {
         return params;
     }
 
-    static Http.Response postForm(TestServer server, String path, String authorization, Map<String, String> params) {
+    public static Http.Response postForm(TestServer server, String path, String authorization, Map<String, String> params) {
         return server.http().send("POST", path, authorization, "application/x-www-form-urlencoded",
                 form(params).getBytes(StandardCharsets.UTF_8));
     }
 
-    static Http.Response postForm(TestServer server, String path, String authorization, String rawBody) {
+    public static Http.Response postForm(TestServer server, String path, String authorization, String rawBody) {
         return server.http().send("POST", path, authorization, "application/x-www-form-urlencoded",
                 rawBody.getBytes(StandardCharsets.UTF_8));
     }
 
-    static Http.Response tokenForm(TestServer server, String authorization, Map<String, String> params) {
+    public static Http.Response tokenForm(TestServer server, String authorization, Map<String, String> params) {
         return postForm(server, "/api/v1/oidc/token", authorization, params);
     }
 
-    static Http.Response tokenJson(TestServer server, String authorization, Map<String, String> params) {
+    public static Http.Response tokenJson(TestServer server, String authorization, Map<String, String> params) {
         return server.http().json("POST", "/api/v1/oidc/token", authorization, params);
     }
 
     /** Exchanges the code with client_secret_basic and a form body; asserts success. */
-    static JsonNode exchange(TestServer server, Client client, Code code) {
+    public static JsonNode exchange(TestServer server, Client client, Code code) {
         Http.Response response = tokenForm(server, client.basic(), codeGrant(code));
         assertThat(response.status()).as(response.body()).isEqualTo(200);
         return response.json();
     }
 
-    static JsonNode refresh(TestServer server, Client client, String refreshToken) {
+    public static JsonNode refresh(TestServer server, Client client, String refreshToken) {
         Http.Response response = tokenForm(server, client.basic(),
                 Map.of("grant_type", "refresh_token", "refresh_token", refreshToken));
         assertThat(response.status()).as(response.body()).isEqualTo(200);
         return response.json();
     }
 
-    static Http.Response userinfo(TestServer server, String accessToken) {
+    public static Http.Response userinfo(TestServer server, String accessToken) {
         return server.http().get("/api/v1/oidc/userinfo", Http.bearer(accessToken));
     }
 
     /** {"error":…,"error_description":…} with this status, not cached (RFC 6749 §5.2). */
-    static JsonNode assertOAuthError(Http.Response response, int status, String error) {
+    public static JsonNode assertOAuthError(Http.Response response, int status, String error) {
         assertThat(response.status()).as(response.body()).isEqualTo(status);
         assertThat(response.header("Content-Type")).startsWith("application/json");
         assertThat(response.header("Cache-Control")).isEqualTo("no-store");
@@ -202,7 +202,7 @@ final class OidcTestSupport {
     }
 
     /** A 303 back to the client's redirect URI with error, error_description, state (when given) and iss. */
-    static Map<String, String> assertErrorRedirect(TestServer server, Browser.Page page, Client client, String error,
+    public static Map<String, String> assertErrorRedirect(TestServer server, Browser.Page page, Client client, String error,
                                                    String state) {
         assertThat(page.status()).as(page.body()).isEqualTo(303);
         assertThat(page.location()).startsWith(client.redirectUri() + "&");
@@ -216,11 +216,11 @@ final class OidcTestSupport {
         return query;
     }
 
-    static long count(TestServer server, String table) {
+    public static long count(TestServer server, String table) {
         return server.count("SELECT COUNT(*) FROM " + table);
     }
 
-    static JWKSet jwks(TestServer server) {
+    public static JWKSet jwks(TestServer server) {
         Http.Response response = server.http().get("/api/v1/oidc/jwks", null);
         assertThat(response.status()).isEqualTo(200);
         try {
@@ -231,7 +231,7 @@ final class OidcTestSupport {
     }
 
     /** Verifies the id_token's signature with the key of its kid in the published JWKS; returns its claims. */
-    static JWTClaimsSet verifyIdToken(TestServer server, String idToken) {
+    public static JWTClaimsSet verifyIdToken(TestServer server, String idToken) {
         try {
             SignedJWT jwt = SignedJWT.parse(idToken);
             JWK key = jwks(server).getKeyByKeyId(jwt.getHeader().getKeyID());
@@ -245,7 +245,7 @@ final class OidcTestSupport {
         }
     }
 
-    static String kid(String idToken) {
+    public static String kid(String idToken) {
         try {
             return SignedJWT.parse(idToken).getHeader().getKeyID();
         } catch (java.text.ParseException e) {
@@ -253,7 +253,7 @@ final class OidcTestSupport {
         }
     }
 
-    static String json(Object value) {
+    public static String json(Object value) {
         return Json.write(value);
     }
 }

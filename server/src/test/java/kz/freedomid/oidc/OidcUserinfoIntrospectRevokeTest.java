@@ -180,6 +180,25 @@ class OidcUserinfoIntrospectRevokeTest {
     }
 
     @Test
+    void userinfoReleasesTheAdditionalPhonesEmailsAndCardsOfTheirScopes() {
+        String phone = Flows.newPhone();
+        String access = signIn(phone, "openid read.phones read.emails read.cards").get("access_token").asText();
+        var user = server.app.users.findByPhone(phone).orElseThrow();
+        String extraPhone = Flows.newPhone();
+        server.execute("INSERT INTO user_phones (user_id, slot, phone) VALUES (?, 1, ?)", user.id(), extraPhone);
+        server.execute("INSERT INTO user_emails (user_id, slot, email) VALUES (?, 1, ?)", user.id(), "rp-" + user.id() + "@example.kz");
+        var card = server.app.cards.attach(user.id(), new kz.freedomid.user.CardService.NewCard("220070****5678", "MIR", "01/31"));
+
+        JsonNode claims = userinfo(server, access).json();
+
+        assertThat(keys(claims)).containsExactlyInAnyOrder("sub", "phones", "emails", "cards");
+        assertThat(claims.get("phones").toString()).isEqualTo("[\"" + extraPhone + "\"]");
+        assertThat(claims.get("emails").toString()).isEqualTo("[\"rp-" + user.id() + "@example.kz\"]");
+        assertThat(claims.get("cards").toString()).isEqualTo("[{\"id\":\"" + card.id()
+                + "\",\"masked_pan\":\"220070****5678\",\"brand\":\"MIR\",\"expiry\":\"01/31\"}]");
+    }
+
+    @Test
     void introspectionOfAServiceToken() {
         Client service = register(server, GRANTS, settings(false, Set.of("users:write"), "RS256"));
         String token = tokenForm(server, service.basic(), Map.of("grant_type", "client_credentials")).json().get("access_token").asText();

@@ -42,4 +42,29 @@ class ConfigTest {
         assertThatThrownBy(() -> Config.from(Map.of("FREEDOM_ID_DEV", "false", "FREEDOM_ID_SMS_SENDER", "log")))
                 .hasMessageStartingWith("Bad setting FREEDOM_ID_SMS_SENDER");
     }
+
+    @Test
+    void adminTokenIsOffByDefaultAndMustBeLongWhenSet() {
+        assertThat(Config.from(Map.of()).adminApiEnabled()).isFalse();
+        assertThatThrownBy(() -> Config.from(Map.of("FREEDOM_ID_ADMIN_TOKEN", "short")))
+                .hasMessageStartingWith("Bad setting FREEDOM_ID_ADMIN_TOKEN: must be at least 32 characters");
+        Config config = Config.from(Map.of("FREEDOM_ID_ADMIN_TOKEN", "0123456789abcdef0123456789abcdef"));
+        assertThat(config.adminApiEnabled()).isTrue();
+        assertThat(config.toString()).doesNotContain("0123456789abcdef");
+    }
+
+    @Test
+    void auditRetentionIsAnIsoDurationOrDaysAndNinetyDaysByDefault() {
+        assertThat(Config.from(Map.of()).auditRetention()).isEqualTo(java.time.Duration.ofDays(90));
+        assertThat(Config.from(Map.of("FREEDOM_ID_AUDIT_RETENTION", "30")).auditRetention())
+                .isEqualTo(java.time.Duration.ofDays(30));
+        assertThat(Config.from(Map.of("FREEDOM_ID_AUDIT_RETENTION", "P365D")).auditRetention())
+                .isEqualTo(java.time.Duration.ofDays(365));
+        assertThat(Config.from(Map.of("FREEDOM_ID_AUDIT_RETENTION", "pt12h")).auditRetention())
+                .isEqualTo(java.time.Duration.ofHours(12));
+        for (String bad : java.util.List.of("ninety", "PT1M", "0", "99999999999999999999", "P-1D")) {
+            assertThatThrownBy(() -> Config.from(Map.of("FREEDOM_ID_AUDIT_RETENTION", bad)))
+                    .as(bad).hasMessageStartingWith("Bad setting FREEDOM_ID_AUDIT_RETENTION");
+        }
+    }
 }

@@ -19,6 +19,8 @@ import java.util.UUID;
 import kz.freedomid.platform.Json;
 import kz.freedomid.testing.Flows;
 import kz.freedomid.testing.TestServer;
+import kz.freedomid.user.Card;
+import kz.freedomid.user.CardService;
 import kz.freedomid.user.User;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -48,6 +50,10 @@ class ProfileEncryptionTest {
                 UPDATE users SET email = ?, email_verified = TRUE, patronymic = ?, date_of_birth = ?, gender = 'F',
                     country = 'KAZ', nationality = ?, identifier = ? WHERE id = ?""",
                 "dana-" + userId + "@example.kz", "Amanovna", LocalDate.of(1990, 5, 17), "Kazakh", "900517400123", userId);
+        String extraPhone = Flows.newPhone();
+        server.execute("INSERT INTO user_phones (user_id, slot, phone) VALUES (?, 1, ?)", userId, extraPhone);
+        server.execute("INSERT INTO user_emails (user_id, slot, email) VALUES (?, 1, ?)", userId, "work-" + userId + "@example.kz");
+        Card card = server.app.cards.attach(userId, new CardService.NewCard("440043******1234", "VISA", "09/29"));
         // The user also consented to another partner: two partners connected.
         Flows.TestPartner other = partnerWithRsaKey(server);
         server.execute("INSERT INTO consents (user_id, client_id, grants, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
@@ -71,10 +77,10 @@ class ProfileEncryptionTest {
         assertThat(profile.get("identifier").asText()).isEqualTo("900517400123");
         assertThat(profile.get("phone").asText()).isEqualTo(stored.phone()).startsWith("+");
         assertThat(profile.get("email").asText()).isEqualTo("dana-" + userId + "@example.kz");
-        for (String list : new String[] {"phones", "emails", "cards"}) {
-            assertThat(profile.get(list).isArray()).as(list).isTrue();
-            assertThat(profile.get(list)).as(list).isEmpty();
-        }
+        assertThat(profile.get("phones").toString()).isEqualTo("[\"" + extraPhone + "\"]");
+        assertThat(profile.get("emails").toString()).isEqualTo("[\"work-" + userId + "@example.kz\"]");
+        assertThat(profile.get("cards").toString()).isEqualTo("[{\"id\":\"" + card.id()
+                + "\",\"masked_pan\":\"440043******1234\",\"brand\":\"VISA\",\"expiry\":\"09/29\"}]");
         JsonNode verification = profile.get("verification");
         assertThat(verification.get("phone_verified").asBoolean()).isTrue();
         assertThat(verification.get("email_verified").asBoolean()).isTrue();

@@ -45,18 +45,42 @@ public final class Browser {
     }
 
     private final String baseUrl;
-    private final CookieManager cookies = new CookieManager(null, CookiePolicy.ACCEPT_ALL);
+    private final CookieManager cookies;
     private final HttpClient client;
     private String acceptLanguage = "en";
+    private final Map<String, String> headers = new LinkedHashMap<>();
 
     public Browser(String baseUrl) {
         this.baseUrl = baseUrl;
+        this.cookies = new CookieManager(null, CookiePolicy.ACCEPT_ALL);
         this.client = HttpClient.newBuilder().cookieHandler(cookies).followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(Duration.ofSeconds(5)).build();
     }
 
+    private Browser(String baseUrl, Browser same) {
+        this.baseUrl = baseUrl;
+        this.cookies = same.cookies;
+        this.client = same.client;
+        this.acceptLanguage = same.acceptLanguage;
+        this.headers.putAll(same.headers);
+    }
+
+    /**
+     * The same browser (cookies included) talking to another node on the same host, as a load balancer would send it:
+     * cookies are scoped by host, not port.
+     */
+    public Browser at(String otherBaseUrl) {
+        return new Browser(otherBaseUrl, this);
+    }
+
     public Browser acceptLanguage(String value) {
         this.acceptLanguage = value;
+        return this;
+    }
+
+    /** Sends {@code name: value} with every later request (X-Forwarded-For, say). */
+    public Browser header(String name, String value) {
+        headers.put(name, value);
         return this;
     }
 
@@ -115,6 +139,7 @@ public final class Browser {
 
     private Page send(HttpRequest.Builder request) {
         request.timeout(Duration.ofSeconds(30)).header("Accept-Language", acceptLanguage);
+        headers.forEach(request::header);
         try {
             HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
             return new Page(response.statusCode(), response.headers(), response.body(), Jsoup.parse(response.body()));

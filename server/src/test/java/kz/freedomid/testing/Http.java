@@ -35,11 +35,24 @@ public final class Http {
     }
 
     private final String baseUrl;
+    private final java.util.Map<String, String> headers;
     private final HttpClient client = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
     public Http(String baseUrl) {
+        this(baseUrl, java.util.Map.of());
+    }
+
+    private Http(String baseUrl, java.util.Map<String, String> headers) {
         this.baseUrl = baseUrl;
+        this.headers = headers;
+    }
+
+    /** A client that also sends {@code name: value} with every request (X-Forwarded-For, say). */
+    public Http withHeader(String name, String value) {
+        var more = new java.util.HashMap<>(headers);
+        more.put(name, value);
+        return new Http(baseUrl, java.util.Map.copyOf(more));
     }
 
     public static String basic(String clientId, String secret) {
@@ -57,6 +70,7 @@ public final class Http {
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
         if (authorization != null) request.header("Authorization", authorization);
         if (contentType != null) request.header("Content-Type", contentType);
+        headers.forEach(request::header);
         try {
             HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
             return new Response(response.statusCode(), response.headers(), response.body());

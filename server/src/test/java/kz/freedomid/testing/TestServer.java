@@ -19,6 +19,16 @@ public final class TestServer implements AutoCloseable {
     public final String baseUrl;
     private final TestDatabases.TestDb db;
 
+    /**
+     * Every test class signs in and calls the token endpoints many times from one address under a clock that stands
+     * still, so the limiter runs with limits no test reaches; the rate-limit tests set small ones.
+     */
+    private static final Map<String, String> UNLIMITED = Map.of(
+            "FREEDOM_ID_RATE_OTP_PER_IP_HOUR", "1000000",
+            "FREEDOM_ID_RATE_SIGN_IN_PER_IP_10MIN", "1000000",
+            "FREEDOM_ID_RATE_CLIENT_PER_SECOND", "1000000",
+            "FREEDOM_ID_RATE_CLIENT_IP_PER_SECOND", "1000000");
+
     private TestServer(App app, MutableClock clock, String baseUrl, TestDatabases.TestDb db) {
         this.app = app;
         this.clock = clock;
@@ -53,6 +63,7 @@ public final class TestServer implements AutoCloseable {
                     "FREEDOM_ID_DATA_DIR", dataDir.toString(),
                     "FREEDOM_ID_DEV", String.valueOf(dev),
                     "FREEDOM_ID_MASTER_KEY", java.util.Base64.getEncoder().encodeToString(new byte[32])));
+            env.putAll(UNLIMITED);
             env.putAll(settings);
             Config config = Config.from(env);
             MutableClock clock = new MutableClock(Instant.now(Clock.systemUTC()));

@@ -16,6 +16,8 @@ import java.util.Properties;
 public final class Messages {
     public static final List<String> LANGUAGES = List.of("ru", "kk", "en");
     public static final String DEFAULT_LANGUAGE = "ru";
+    /** Times on pages are shown in Kazakhstan's time (UTC+5 since 2024). */
+    public static final java.time.ZoneId ZONE = java.time.ZoneId.of("Asia/Almaty");
 
     private final Map<String, Texts> byLanguage = new HashMap<>();
 
@@ -50,9 +52,14 @@ public final class Messages {
         private final String lang;
         private final Map<String, String> entries;
 
+        private final java.time.format.DateTimeFormatter dateTimes;
+
         Texts(String lang, Map<String, String> entries) {
             this.lang = lang;
             this.entries = entries;
+            this.dateTimes = java.time.format.DateTimeFormatter
+                    .ofLocalizedDateTime(java.time.format.FormatStyle.MEDIUM, java.time.format.FormatStyle.SHORT)
+                    .withLocale(Locale.forLanguageTag(lang)).withZone(ZONE);
         }
 
         public String lang() {
@@ -67,6 +74,19 @@ public final class Messages {
 
         public String format(String key, Object... args) {
             return new MessageFormat(get(key), Locale.forLanguageTag(lang)).format(args);
+        }
+
+        /** A moment as people in Kazakhstan read it, in this language's conventions (e.g. "22 нояб. 2026 г., 10:15"). */
+        public String dateTime(java.time.Instant instant) {
+            return instant == null ? "" : dateTimes.format(instant);
+        }
+
+        /** A phone number grouped for reading: +7 701 234 56 78 for Kazakhstan and Russia, as stored otherwise. */
+        public String phone(String e164) {
+            if (e164 != null && e164.matches("\\+7\\d{10}")) {
+                return "+7 " + e164.substring(2, 5) + " " + e164.substring(5, 8) + " " + e164.substring(8, 10) + " " + e164.substring(10);
+            }
+            return e164 == null ? "" : e164;
         }
 
         public boolean has(String key) {

@@ -1,0 +1,296 @@
+import java.io.IOException;
+import java.net.CookieManager;
+import java.net.CookiePolicy;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * Load generator for a running Freedom ID server: seeds a partner (admin API) and one signed-in user per connection
+ * (hosted pages, SMS codes read from the development outbox), then drives each scenario with a fixed number of
+ * concurrent requests for a fixed time and prints throughput and p50/p90/p99. Run by {@code bench/run}.
+ */
+public class Bench {
+    static final List<String> ALL = List.of("refresh", "oidc_refresh", "client_credentials", "userinfo", "oidc_userinfo",
+            "introspect", "authorize_link", "full_sign_in");
+
+    /** {@code phone} and {@code password}: a user made beforehand (bench/run uses the CLI), for full_sign_in. */
+    record Options(String base, String adminToken, int connections, int seconds, int warmup, List<String> scenarios,
+            String phone, String password) {}
+
+    /** One simulated client: its own token chain, so a refresh never races another worker's. */
+    static final class Worker {
+        String access;
+        String refresh;
+        long[] latencies = new long[1 << 14];
+        int count;
+        long errors;
+        /** A browser of its own for full_sign_in; its cookies are cleared before each sign-in (a new device). */
+        final CookieManager cookies = new CookieManager(null, CookiePolicy.ACCEPT_ALL);
+        HttpClient browser;
+
+        void record(long nanos) {
+            if (count == latencies.length) latencies = Arrays.copyOf(latencies, count * 2);
+            latencies[count++] = nanos;
+        }
+    }
+
+    static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+    static String clientId;
+    static String basic;
+
+    public static void main(String[] args) throws Exception {
+        Options o = parse(args);
+        registerPartner(o);
+        List<Worker> workers = new ArrayList<>();
+        for (int i = 0; i < o.connections(); i++) workers.add(signIn(o, i));
+        if (o.scenarios().contains("full_sign_in")) {
+            Worker first = workers.get(0);
+            if (!passwordSignIn(o, first, true)) throw new IllegalStateException("the password user cannot sign in");
+        }
+        System.out.printf("seeded: 1 partner, %d users signed in%n%n", workers.size());
+        System.out.printf("%-20s %6s %10s %9s %9s %9s %8s%n", "scenario", "conns", "req/s", "p50 ms", "p90 ms", "p99 ms", "errors");
+        for (String scenario : o.scenarios()) {
+            run(o, scenario, workers, o.warmup());
+            workers.forEach(w -> { w.count = 0; w.errors = 0; });
+            double seconds = run(o, scenario, workers, o.seconds());
+            long[] all = workers.stream().flatMapToLong(w -> Arrays.stream(w.latencies, 0, w.count)).sorted().toArray();
+            long errors = workers.stream().mapToLong(w -> w.errors).sum();
+            System.out.printf("%-20s %6d %10.0f %9.2f %9.2f %9.2f %8d%n", scenario, o.connections(), all.length / seconds,
+                    percentile(all, 50), percentile(all, 90), percentile(all, 99), errors);
+        }
+    }
+
+    /** Runs {@code scenario} on every worker at once for {@code seconds}; returns the measured wall time. */
+    static double run(Options o, String scenario, List<Worker> workers, int seconds) throws InterruptedException {
+        long start = System.nanoTime();
+        long end = start + Duration.ofSeconds(seconds).toNanos();
+        List<Thread> threads = new ArrayList<>();
+        for (Worker w : workers) {
+            threads.add(Thread.ofVirtual().start(() -> {
+                while (System.nanoTime() < end) {
+                    long t0 = System.nanoTime();
+                    boolean ok;
+                    try {
+                        ok = once(o, scenario, w);
+                    } catch (IOException e) {
+                        ok = false;
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    if (ok) w.record(System.nanoTime() - t0); else w.errors++;
+                }
+            }));
+        }
+        for (Thread t : threads) t.join();
+        return (System.nanoTime() - start) / 1e9;
+    }
+
+    static boolean once(Options o, String scenario, Worker w) throws IOException, InterruptedException {
+        switch (scenario) {
+            case "refresh" -> {
+                HttpResponse<String> r = send(HttpRequest.newBuilder(uri(o, "/api/v1/oauth/token"))
+                        .header("Authorization", "Bearer " + w.refresh).method("PATCH", HttpRequest.BodyPublishers.noBody()));
+                if (r.statusCode() != 200) return false;
+                w.access = field(r.body(), "access_token");
+                w.refresh = field(r.body(), "refresh_token");
+                return true;
+            }
+            case "oidc_refresh" -> {
+                HttpResponse<String> r = send(form(o, "/api/v1/oidc/token", "grant_type=refresh_token&refresh_token=" + enc(w.refresh)));
+                if (r.statusCode() != 200) return false;
+                w.access = field(r.body(), "access_token");
+                w.refresh = field(r.body(), "refresh_token");
+                return true;
+            }
+            case "oidc_userinfo" -> {
+                return send(HttpRequest.newBuilder(uri(o, "/api/v1/oidc/userinfo")).header("Authorization", "Bearer " + w.access)
+                        .GET()).statusCode() == 200;
+            }
+            case "authorize_link" -> {
+                return send(HttpRequest.newBuilder(uri(o, "/api/v1/oauth/authorize")).header("Authorization", basic)
+                        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
+                                "{\"redirect_uri\":\"https://bench.example/callback\",\"grants\":[\"openid\",\"read.firstname\"]}")))
+                        .statusCode() == 200;
+            }
+            case "client_credentials" -> {
+                return send(form(o, "/api/v1/oidc/token", "grant_type=client_credentials")).statusCode() == 200;
+            }
+            case "userinfo" -> {
+                return send(HttpRequest.newBuilder(uri(o, "/api/v1/oauth/user")).header("Authorization", "Bearer " + w.access)
+                        .GET()).statusCode() == 200;
+            }
+            case "introspect" -> {
+                HttpResponse<String> r = send(form(o, "/api/v1/oidc/introspect", "token=" + enc(w.access)));
+                return r.statusCode() == 200 && r.body().contains("\"active\":true");
+            }
+            case "full_sign_in" -> {
+                return passwordSignIn(o, w, false);
+            }
+            default -> throw new IllegalArgumentException("unknown scenario " + scenario + "; known: " + ALL);
+        }
+    }
+
+    static void registerPartner(Options o) throws IOException, InterruptedException {
+        String body = "{\"name\":\"Bench\",\"redirect_uris\":[\"https://bench.example/callback\"],"
+                + "\"grants\":[\"openid\",\"read.firstname\"],\"permissions\":[\"users:write\"]}";
+        HttpResponse<String> r = send(HttpRequest.newBuilder(uri(o, "/admin/api/v1/partners"))
+                .header("Authorization", "Bearer " + o.adminToken()).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+        if (r.statusCode() != 201) throw new IllegalStateException("partner not created: " + r.statusCode() + " " + r.body());
+        clientId = field(r.body(), "client_id");
+        basic = "Basic " + Base64.getEncoder().encodeToString((clientId + ":" + field(r.body(), "client_secret"))
+                .getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A new user through the hosted pages: link, phone, SMS code from the dev outbox, sign-up, consent, exchange. */
+    static Worker signIn(Options o, int n) throws IOException, InterruptedException {
+        String phone = "+7700" + String.format("%07d", n); // bench/run starts every run on an empty database
+        HttpResponse<String> link = send(HttpRequest.newBuilder(uri(o, "/api/v1/oauth/authorize")).header("Authorization", basic)
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"redirect_uri\":\"https://bench.example/callback\",\"grants\":[\"openid\",\"read.firstname\"]}")));
+        expect(link, 200);
+        try (HttpClient browser = HttpClient.newBuilder().cookieHandler(new CookieManager(null, CookiePolicy.ACCEPT_ALL))
+                .followRedirects(HttpClient.Redirect.NEVER).build()) {
+            URI linkUri = URI.create(field(link.body(), "redirect_uri"));
+            HttpResponse<String> page = expect(get(browser, uri(o, linkUri.getRawPath() + "?" + linkUri.getRawQuery())), 200);
+            page = expect(post(browser, o, "/login/phone", hidden(page.body(), Map.of("phone", phone, "method", "otp"))), 200);
+            HttpResponse<String> outbox = expect(send(HttpRequest.newBuilder(uri(o, "/dev/outbox?to=" + enc(phone))).GET()), 200);
+            page = post(browser, o, "/login/code", hidden(page.body(), Map.of("code", field(outbox.body(), "code"))));
+            if (page.statusCode() == 200 && page.body().contains("/login/signup")) {
+                page = post(browser, o, "/login/signup", hidden(page.body(), Map.of("firstname", "Bench", "lastname", "User")));
+            }
+            String location = expect(page, 303).headers().firstValue("Location").orElseThrow();
+            if (location.startsWith("/login/consent")) {
+                HttpResponse<String> consent = expect(get(browser, uri(o, location)), 200);
+                location = expect(post(browser, o, "/login/consent", hidden(consent.body(), Map.of("decision", "approve"))), 303)
+                        .headers().firstValue("Location").orElseThrow();
+            }
+            Matcher code = Pattern.compile("authorization_code=([^&]+)").matcher(location);
+            if (!code.find()) throw new IllegalStateException("no code in " + location);
+            HttpResponse<String> tokens = expect(send(HttpRequest.newBuilder(uri(o, "/api/v1/oauth/token"))
+                    .header("Authorization", basic).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers
+                            .ofString("{\"authorization_code\":\"" + code.group(1) + "\"}"))), 200);
+            Worker w = new Worker();
+            w.access = field(tokens.body(), "access_token");
+            w.refresh = field(tokens.body(), "refresh_token");
+            return w;
+        }
+    }
+
+    /**
+     * Link → phone + password (Argon2id) → consent, approved once in setup and remembered after → code → token exchange,
+     * in a browser with no cookies, as a user on a new device.
+     */
+    static boolean passwordSignIn(Options o, Worker w, boolean approveConsent) throws IOException, InterruptedException {
+        if (w.browser == null) {
+            w.browser = HttpClient.newBuilder().cookieHandler(w.cookies).followRedirects(HttpClient.Redirect.NEVER)
+                    .connectTimeout(Duration.ofSeconds(5)).build();
+        }
+        w.cookies.getCookieStore().removeAll();
+        HttpResponse<String> link = send(HttpRequest.newBuilder(uri(o, "/api/v1/oauth/authorize")).header("Authorization", basic)
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"redirect_uri\":\"https://bench.example/callback\",\"grants\":[\"openid\",\"read.firstname\"]}")));
+        if (link.statusCode() != 200) return false;
+        URI linkUri = URI.create(field(link.body(), "redirect_uri"));
+        HttpResponse<String> page = get(w.browser, uri(o, linkUri.getRawPath() + "?" + linkUri.getRawQuery()));
+        if (page.statusCode() != 200) return false;
+        page = post(w.browser, o, "/login/phone", hidden(page.body(), Map.of("phone", o.phone(), "method", "password")));
+        if (page.statusCode() != 200) return false;
+        page = post(w.browser, o, "/login/password", hidden(page.body(), Map.of("password", o.password())));
+        if (page.statusCode() != 303) return false;
+        String location = page.headers().firstValue("Location").orElse("");
+        if (location.startsWith("/login/consent")) {
+            if (!approveConsent) return false; // remembered consent is part of the scenario
+            HttpResponse<String> consent = get(w.browser, uri(o, location));
+            page = post(w.browser, o, "/login/consent", hidden(consent.body(), Map.of("decision", "approve")));
+            location = page.headers().firstValue("Location").orElse("");
+        }
+        Matcher code = Pattern.compile("authorization_code=([^&]+)").matcher(location);
+        if (!code.find()) return false;
+        return send(HttpRequest.newBuilder(uri(o, "/api/v1/oauth/token")).header("Authorization", basic)
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers
+                        .ofString("{\"authorization_code\":\"" + code.group(1) + "\"}"))).statusCode() == 200;
+    }
+
+    /** The page's first form's hidden fields (csrf, track_id, …) with {@code fields} added. */
+    static Map<String, String> hidden(String html, Map<String, String> fields) {
+        Map<String, String> out = new LinkedHashMap<>();
+        Matcher m = Pattern.compile("<input type=\"hidden\" name=\"([^\"]+)\" value=\"([^\"]*)\"").matcher(html);
+        while (m.find()) out.putIfAbsent(m.group(1), m.group(2).replace("&#43;", "+").replace("&amp;", "&"));
+        out.putAll(fields);
+        return out;
+    }
+
+    static HttpResponse<String> get(HttpClient browser, URI uri) throws IOException, InterruptedException {
+        return browser.send(HttpRequest.newBuilder(uri).header("Accept-Language", "en").GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    static HttpResponse<String> post(HttpClient browser, Options o, String path, Map<String, String> fields)
+            throws IOException, InterruptedException {
+        String body = fields.entrySet().stream().map(e -> enc(e.getKey()) + "=" + enc(e.getValue())).collect(Collectors.joining("&"));
+        return browser.send(HttpRequest.newBuilder(uri(o, path)).header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Accept-Language", "en").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    static HttpRequest.Builder form(Options o, String path, String body) {
+        return HttpRequest.newBuilder(uri(o, path)).header("Authorization", basic)
+                .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(body));
+    }
+
+    static HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
+        return HTTP.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static HttpResponse<String> expect(HttpResponse<String> r, int status) {
+        if (r.statusCode() != status) {
+            throw new IllegalStateException(r.request().uri().getPath() + ": expected " + status + ", got " + r.statusCode()
+                    + "\n" + r.body());
+        }
+        return r;
+    }
+
+    static String field(String json, String name) {
+        Matcher m = Pattern.compile("\"" + name + "\"\\s*:\\s*\"([^\"]*)\"").matcher(json);
+        if (!m.find()) throw new IllegalStateException("no " + name + " in " + json);
+        return m.group(1).replace("\\/", "/").replace("\\u0026", "&");
+    }
+
+    static double percentile(long[] sorted, int p) {
+        if (sorted.length == 0) return Double.NaN;
+        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(sorted.length * p / 100.0) - 1)] / 1e6;
+    }
+
+    static URI uri(Options o, String path) {
+        return URI.create(o.base() + path);
+    }
+
+    static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    static Options parse(String[] args) {
+        Map<String, String> a = new LinkedHashMap<>();
+        for (int i = 0; i + 1 < args.length; i += 2) a.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+        return new Options(a.getOrDefault("url", "http://127.0.0.1:18080"), a.get("admin-token"),
+                Integer.parseInt(a.getOrDefault("connections", "32")), Integer.parseInt(a.getOrDefault("seconds", "20")),
+                Integer.parseInt(a.getOrDefault("warmup", "5")),
+                List.of(a.getOrDefault("scenarios", String.join(",", ALL)).split(",")), a.get("phone"), a.get("password"));
+    }
+}
