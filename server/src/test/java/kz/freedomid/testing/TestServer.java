@@ -68,9 +68,31 @@ public final class TestServer implements AutoCloseable {
             Config config = Config.from(env);
             MutableClock clock = new MutableClock(Instant.now(Clock.systemUTC()));
             App app = new App(config, clock).start();
-            return new TestServer(app, clock, "http://localhost:" + app.port(), db);
+            TestServer server = new TestServer(app, clock, "http://localhost:" + app.port(), db);
+            server.awaitFirstRunOfRecurringJobs();
+            return server;
         } catch (IOException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * A recurring job runs once at start-up and next a period after that run ends. A test that moves the clock past the
+     * period before that first run has ended would find the next run a period past its jump, so tests start after it.
+     * The clock moves as a real one would meanwhile: db-scheduler's poller waits on the injected clock.
+     */
+    private void awaitFirstRunOfRecurringJobs() {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+        while (count("SELECT COUNT(*) FROM scheduled_tasks WHERE task_instance = 'recurring'"
+                + " AND (last_success IS NULL OR picked = TRUE)") > 0) {
+            if (System.nanoTime() > deadline) throw new IllegalStateException("recurring jobs did not run at start-up");
+            clock.advance(java.time.Duration.ofMillis(10));
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
         }
     }
 
