@@ -46,12 +46,12 @@ public final class JdbiSessionStore implements SessionStore {
     }
 
     @Override
-    public void signIn(UUID sessionId, String newHandleHash, UUID userId, Instant authTime, String amr) {
+    public void signIn(UUID sessionId, String newHandleHash, UUID userId, Instant authTime, String amr, Instant expiresAt) {
         jdbi.useHandle(h -> h.createUpdate("""
                         UPDATE web_sessions SET handle_hash = :handle, user_id = :user, auth_time = :authTime, amr = :amr,
-                            pending_phone = NULL, last_seen_at = :authTime WHERE id = :id""")
+                            pending_phone = NULL, last_seen_at = :authTime, expires_at = :expires WHERE id = :id""")
                 .bind("handle", newHandleHash).bind("user", userId).bind("authTime", authTime).bind("amr", amr)
-                .bind("id", sessionId).execute());
+                .bind("expires", expiresAt).bind("id", sessionId).execute());
     }
 
     @Override

@@ -27,6 +27,11 @@ public final class SessionService {
      * session's absolute end (or a logout), so a partner that refreshes weekly is not cut off by a quiet browser.
      * A session's last use is written at most this often: enough for the idle timeout and the sessions list. */
     private static final Duration TOUCH_EVERY = Duration.ofMinutes(1);
+    /**
+     * A session nobody signed in to is only the scaffolding of a sign-in in progress (its CSRF token, the verified
+     * phone): it lives an hour, so a crawler opening the login page cannot fill the table for a month.
+     */
+    static final Duration ANONYMOUS_LIFETIME = Duration.ofHours(1);
 
     private final Duration lifetime;
     private final Duration idle;
@@ -53,7 +58,8 @@ public final class SessionService {
         return find(handle).orElseGet(() -> {
             String fresh = secrets.alphanumeric(64);
             Instant now = clock.instant();
-            WebSession session = new WebSession(ids.random(), null, null, null, null, now, now.plus(lifetime), now);
+            Instant expires = now.plus(lifetime.compareTo(ANONYMOUS_LIFETIME) < 0 ? lifetime : ANONYMOUS_LIFETIME);
+            WebSession session = new WebSession(ids.random(), null, null, null, null, now, expires, now);
             store.create(session, Secrets.sha256(fresh), userAgent, ip);
             return new Current(session, fresh, true);
         });
@@ -62,7 +68,8 @@ public final class SessionService {
     /** Signs the user in and returns the new handle for the cookie (session fixation defence). */
     public String signIn(WebSession session, UUID userId, String amr) {
         String fresh = secrets.alphanumeric(64);
-        store.signIn(session.id(), Secrets.sha256(fresh), userId, clock.instant(), amr);
+        Instant now = clock.instant();
+        store.signIn(session.id(), Secrets.sha256(fresh), userId, now, amr, now.plus(lifetime));
         return fresh;
     }
 

@@ -13,7 +13,8 @@ public interface SessionStore {
     void touch(UUID sessionId, Instant now);
 
     /** Binds the user and replaces the handle, so a handle planted before sign-in is worthless after it. */
-    void signIn(UUID sessionId, String newHandleHash, UUID userId, Instant authTime, String amr);
+    /** Marks the session signed in under a new handle; its absolute lifetime starts over at {@code expiresAt}. */
+    void signIn(UUID sessionId, String newHandleHash, UUID userId, Instant authTime, String amr, Instant expiresAt);
 
     void setPendingPhone(UUID sessionId, String phone);
 

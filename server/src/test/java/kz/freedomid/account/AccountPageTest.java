@@ -228,6 +228,33 @@ public class AccountPageTest {
     }
 
     @Test
+    void aSessionNobodySignedInToLastsAnHourAndASignedInOneItsLifetimeFromTheSignIn() {
+        User user = Flows.user(server, "correct horse 42");
+        Browser browser = server.browser();
+        server.clock.advance(java.time.Duration.ofSeconds(1)); // sessions of earlier tests start before this one
+        java.time.Instant opened = server.clock.instant();
+        Browser.Page phone = browser.follow(browser.get("/account"));
+        assertThat(anonymousExpiringBetween(opened, opened.plus(java.time.Duration.ofHours(1)))).isEqualTo(1);
+
+        server.clock.advance(java.time.Duration.ofMinutes(5));
+        java.time.Instant signedIn = server.clock.instant();
+        Browser.Page passwordPage = browser.submit(phone, "/login/phone", Map.of("phone", user.phone(), "method", "password"));
+        assertThat(browser.submit(passwordPage, "/login/password", Map.of("password", "correct horse 42")).location())
+                .isEqualTo("/account");
+        java.time.Duration lifetime = server.app.config.lifetimes().session();
+        assertThat(server.count("SELECT COUNT(*) FROM web_sessions WHERE user_id = ? AND expires_at > ? AND expires_at <= ?",
+                user.id(), signedIn.plus(lifetime).minusSeconds(1), signedIn.plus(lifetime))).isEqualTo(1);
+
+        server.clock.advance(java.time.Duration.ofMinutes(60)); // past the anonymous hour, well within the lifetime
+        assertThat(browser.get("/account").status()).isEqualTo(200);
+    }
+
+    private static long anonymousExpiringBetween(java.time.Instant after, java.time.Instant until) {
+        return server.count("SELECT COUNT(*) FROM web_sessions WHERE user_id IS NULL AND created_at >= ?"
+                + " AND expires_at > ? AND expires_at <= ?", after, after, until);
+    }
+
+    @Test
     void theUserEditsTheirProfileWithTheSameRulesAsThePartnerApi() {
         User other = server.app.users.create(new kz.freedomid.user.NewUser(Flows.newPhone(), "taken@example.kz", "O", "T",
                 null, true, null));
