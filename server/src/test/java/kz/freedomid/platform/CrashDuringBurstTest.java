@@ -124,6 +124,8 @@ class CrashDuringBurstTest {
             try (Db db = new Db(env)) {
                 // A job the dead process had picked waits until its heartbeat is stale (minutes); age it instead.
                 db.update("UPDATE scheduled_tasks SET last_heartbeat = last_heartbeat - INTERVAL '1 hour' WHERE picked = TRUE");
+                // The callback's backoff after its failed attempts is another test's subject: make its retry due now.
+                db.update("UPDATE scheduled_tasks SET execution_time = CURRENT_TIMESTAMP WHERE task_name = 'revoke-callback'");
             }
             try (Receiver receiver = receiver(partnerPort)) {
                 env.put("FREEDOM_ID_PORT", String.valueOf(freePort()));
