@@ -66,6 +66,7 @@ class DatabaseOutageTest {
     private final List<Call> calls = new CopyOnWriteArrayList<>();
     private final Set<String> accepted = ConcurrentHashMap.newKeySet();
     private final Set<String> unanswered = ConcurrentHashMap.newKeySet();
+    private final List<Flows.Tokens> signedIn = new CopyOnWriteArrayList<>();
     private volatile boolean running = true;
 
     @Test
@@ -109,6 +110,7 @@ class DatabaseOutageTest {
         load.add(worker(() -> record("userinfo", () -> server.http().get("/api/v1/oauth/user", Http.bearer(reader.accessToken())))));
         load.add(worker(() -> profile(server, reader)));
         load.add(worker(() -> record("page", () -> server.http().get(page, null))));
+        load.add(worker(() -> signIn(server, partner)));
         load.add(worker(() -> record("introspect", () -> server.http().send("POST", "/api/v1/oidc/introspect", partner.basic(),
                 "application/x-www-form-urlencoded", ("token=" + reader.accessToken()).getBytes()))));
         load.add(worker(() -> record("live", () -> server.http().get("/health/live", null))));
@@ -122,7 +124,7 @@ class DatabaseOutageTest {
         long starting = System.nanoTime();
         pg.begin();
         long up = System.nanoTime();
-        for (String kind : List.of("refresh", "userinfo", "profile", "page", "introspect", "ready")) {
+        for (String kind : List.of("refresh", "userinfo", "profile", "page", "signin", "introspect", "ready")) {
             await(kind + " succeeds again after the database is back", 20, () -> calls.stream()
                     .anyMatch(c -> c.kind().equals(kind) && c.start() > up && c.status() == 200));
         }
@@ -139,7 +141,7 @@ class DatabaseOutageTest {
         assertThat(calls.stream().filter(c -> c.status() != 200 && !unavailable(c)).toList()).as("failures other than 503").isEmpty();
         // While it is down: every database-backed request is refused as unavailable, liveness stays up.
         List<Call> during = calls.stream().filter(c -> c.start() > down && c.end() < starting).toList();
-        for (String kind : List.of("refresh", "userinfo", "profile", "page", "introspect", "ready")) {
+        for (String kind : List.of("refresh", "userinfo", "profile", "page", "signin", "introspect", "ready")) {
             List<Call> ofKind = during.stream().filter(c -> c.kind().equals(kind)).toList();
             assertThat(ofKind).as(kind + " during the outage").isNotEmpty().allMatch(DatabaseOutageTest::unavailable);
         }
@@ -160,6 +162,20 @@ class DatabaseOutageTest {
             assertThat(again.status()).as(again.body()).isEqualTo(200);
         }
         assertThat(chains.stream().mapToInt(c -> c.refreshed.get()).sum()).as("refreshes before and after the outage").isGreaterThan(10);
+
+        // Sign-ins: each one that reached its tokens has its consent; every pair of the partner has its audit entry.
+        assertThat(signedIn).as("sign-ins before and after the outage").isNotEmpty();
+        for (Flows.Tokens tokens : signedIn) {
+            assertThat(server.count("SELECT COUNT(*) FROM consents c JOIN token_pairs t ON t.user_id = c.user_id"
+                    + " AND t.client_id = c.client_id WHERE t.id = ?", UUID.fromString(tokens.id()))).as("consent of a sign-in").isEqualTo(1);
+        }
+        List<String> pairs = server.app.database.jdbi().withHandle(h -> h.createQuery(
+                "SELECT CAST(id AS VARCHAR(36)) FROM token_pairs WHERE client_id = :c").bind("c", UUID.fromString(partner.clientId()))
+                .mapTo(String.class).list());
+        for (String pair : pairs) {
+            assertThat(server.count("SELECT COUNT(*) FROM audit_events WHERE action IN ('token.issued', 'token.refreshed')"
+                    + " AND details LIKE ?", "%\"pair_id\":\"" + pair + "\"%")).as("audit entry of pair " + pair).isEqualTo(1);
+        }
 
         // Profile requests: each one acknowledged exists and completes; none exists that no one was told about
         // except those whose answer was lost with the connection.
@@ -227,11 +243,67 @@ class DatabaseOutageTest {
         return response;
     }
 
+    /**
+     * The hosted pages' sign-in (SMS code, sign-up, consent) and the token exchange, each step recorded as "signin":
+     * a step that fails ends this attempt, the client starts over.
+     */
+    private void signIn(TestServer server, Flows.TestPartner partner) {
+        Http.Response link = record("signin", () -> server.http().json("POST", "/api/v1/oauth/authorize", partner.basic(),
+                Map.of("redirect_uri", partner.redirectUri(), "grants", GRANTS)));
+        if (link.status() != 200) return;
+        java.net.URI login = java.net.URI.create(link.json().get("redirect_uri").asText());
+        kz.freedomid.testing.Browser browser = server.browser();
+        String phone = Flows.newPhone();
+        var page = step(() -> browser.get(login.getRawPath() + "?" + login.getRawQuery()));
+        if (page == null) return;
+        final var phonePage = page;
+        page = step(() -> browser.submit(phonePage, "/login/phone", Map.of("phone", phone, "method", "otp")));
+        if (page == null) return;
+        final var codePage = page;
+        page = step(() -> browser.submit(codePage, "/login/code", Map.of("code", server.outbox(phone).get(0).code())));
+        if (page == null) return;
+        if (page.document().selectFirst("form[action=/login/signup]") != null) {
+            final var signUp = page;
+            page = step(() -> browser.submit(signUp, "/login/signup", Map.of("firstname", "Dana", "lastname", "Serikova")));
+            if (page == null) return;
+        }
+        if (page.location() != null && page.location().startsWith("/login/consent")) {
+            final var toConsent = page;
+            page = step(() -> browser.follow(toConsent));
+            if (page == null) return;
+            final var consent = page;
+            page = step(() -> browser.submit(consent, "/login/consent", Map.of("decision", "approve")));
+            if (page == null) return;
+        }
+        String code = Flows.query(page.location()).get("authorization_code");
+        Http.Response tokens = record("signin", () -> server.http().json("POST", "/api/v1/oauth/token", partner.basic(),
+                Map.of("authorization_code", code)));
+        if (tokens.status() != 200) return;
+        var json = tokens.json();
+        signedIn.add(new Flows.Tokens(json.get("id").asText(), json.get("access_token").asText(), json.get("refresh_token").asText()));
+    }
+
+    /** One page of the sign-in, recorded; null when it failed (a 303 or a 200 is how each page succeeds). */
+    private kz.freedomid.testing.Browser.Page step(java.util.function.Supplier<kz.freedomid.testing.Browser.Page> request) {
+        long start = System.nanoTime();
+        kz.freedomid.testing.Browser.Page page;
+        try {
+            page = request.get();
+        } catch (RuntimeException e) {
+            calls.add(new Call("signin", start, System.nanoTime(), -1, e.toString()));
+            return null;
+        }
+        boolean ok = page.status() == 200 || page.status() == 303;
+        calls.add(new Call("signin", start, System.nanoTime(), ok ? 200 : page.status(), page.body()));
+        return ok ? page : null;
+    }
+
     private static boolean unavailable(Call c) {
         if (c.status() != 503) return false;
         return switch (c.kind()) {
             case "introspect" -> c.body().contains("\"temporarily_unavailable\"");
             case "page" -> UNAVAILABLE_PAGE.stream().anyMatch(c.body()::contains);
+            case "signin" -> c.body().contains("\"code\":100503") || UNAVAILABLE_PAGE.stream().anyMatch(c.body()::contains);
             case "ready" -> c.body().contains("DOWN");
             default -> c.body().contains("\"code\":100503");
         };
