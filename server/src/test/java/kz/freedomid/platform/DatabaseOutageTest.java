@@ -128,12 +128,17 @@ class DatabaseOutageTest {
             await(kind + " succeeds again after the database is back", 20, () -> calls.stream()
                     .anyMatch(c -> c.kind().equals(kind) && c.start() > up && c.status() == 200));
         }
+        int signedInBefore = signedIn.size();
+        await("a whole sign-in succeeds again", 30, () -> signedIn.size() > signedInBefore);
         long recovered = System.nanoTime();
         Thread.sleep(2_000);
         running = false;
         for (Thread t : load) t.join(TimeUnit.SECONDS.toMillis(BOUND_MS / 1000 + 5));
-        System.out.printf("outage: stop took %d ms, start %d ms, recovered %d ms after start; %d requests%n",
-                ms(down - stopping), ms(up - starting), ms(recovered - up), calls.size());
+        System.out.printf("outage: stop took %d ms, start %d ms, recovered %d ms after start; %d requests, %d answered 503,"
+                        + " slowest %d ms; %d sign-ins, %d refreshes, %d profile requests accepted%n",
+                ms(down - stopping), ms(up - starting), ms(recovered - up), calls.size(), calls.stream().filter(c -> c.status() == 503).count(),
+                calls.stream().mapToLong(Call::millis).max().orElse(0), signedIn.size(), chains.stream().mapToInt(c -> c.refreshed.get()).sum(),
+                accepted.size());
 
         // No request hangs: every one is answered within the bound, before, during and after the outage.
         assertThat(calls.stream().filter(c -> c.millis() > BOUND_MS).toList()).as("requests slower than %d ms", BOUND_MS).isEmpty();
