@@ -175,6 +175,7 @@ class CrashDuringBurstTest {
                 assertThat(chain.unanswered).as("a chain moved on without its client only by the unanswered refresh").isTrue();
                 assertThat(pairs).isEqualTo(chain.refreshed.get() + 2L);
                 assertThat(db.count("SELECT COUNT(*) FROM token_pairs WHERE refresh_hash = ? AND revoke_reason = 'rotated'", seen)).isEqualTo(1);
+                System.out.println("chain " + chain.grantId + ": the refresh whose answer the kill swallowed had committed");
             }
         }
     }
