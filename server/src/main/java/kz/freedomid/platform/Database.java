@@ -20,11 +20,13 @@ import org.jdbi.v3.core.config.ConfigRegistry;
 
 /** The connection pool, migrations and the JDBI handle every store uses. */
 public final class Database implements AutoCloseable {
-    private final HikariDataSource dataSource;
+    private final HikariDataSource pool;
+    private final FailFastDataSource dataSource;
     private final Jdbi jdbi;
 
-    private Database(HikariDataSource dataSource) {
-        this.dataSource = dataSource;
+    private Database(HikariDataSource pool) {
+        this.pool = pool;
+        this.dataSource = new FailFastDataSource(pool);
         this.jdbi = Jdbi.create(dataSource);
         jdbi.registerArgument(new InstantArgumentFactory());
         jdbi.registerArgument(new UuidArgumentFactory());
@@ -49,7 +51,9 @@ public final class Database implements AutoCloseable {
         hikari.setPassword(password);
         hikari.setMaximumPoolSize(maxPoolSize);
         hikari.setMinimumIdle(Math.min(2, maxPoolSize));
-        hikari.setConnectionTimeout(5_000);
+        // Bounds how long a request may wait for a connection; during an outage only one caller waits at a time
+        // (FailFastDataSource), the others are answered 100503 at once.
+        hikari.setConnectionTimeout(3_000);
         hikari.setValidationTimeout(2_000);
         hikari.setPoolName("freedom-id");
         // Start even when the database is down: readiness reports it, requests get 100503.
@@ -60,7 +64,7 @@ public final class Database implements AutoCloseable {
     public void migrate() {
         // Portable SQL in db/migration; the few dialect-specific scripts in db/vendor/{h2,postgresql}.
         String vendor = isPostgres() ? "postgresql" : "h2";
-        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration", "classpath:db/vendor/" + vendor)
+        Flyway.configure().dataSource(pool).locations("classpath:db/migration", "classpath:db/vendor/" + vendor)
                 .load().migrate();
     }
 
@@ -73,7 +77,7 @@ public final class Database implements AutoCloseable {
     }
 
     public boolean isPostgres() {
-        return dataSource.getJdbcUrl().startsWith("jdbc:postgresql:");
+        return pool.getJdbcUrl().startsWith("jdbc:postgresql:");
     }
 
     /** True when the database answers a trivial query within two seconds. */
@@ -87,7 +91,7 @@ public final class Database implements AutoCloseable {
 
     @Override
     public void close() {
-        dataSource.close();
+        pool.close();
     }
 
     /** Binds UUIDs natively; JDBI's default binds a null UUID as VARCHAR, which PostgreSQL refuses for a uuid column. */

@@ -122,7 +122,15 @@ public final class ErrorHandling {
     static boolean isDatabaseUnavailable(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof SQLTransientConnectionException || t instanceof org.jdbi.v3.core.ConnectionException) return true;
-            if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08")) {
+            // 08: connection exceptions; 57P01-57P03: the server is shutting down, crashed or not yet accepting
+            // connections (PostgreSQL ends open sessions with these when it is stopped or restarted).
+            if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null
+                    && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P0"))) {
+                return true;
+            }
+            // HikariCP's answer on a connection it already discarded as broken, e.g. Bucket4j's rollback after the
+            // fatal error that broke it, which hides that error.
+            if (t instanceof java.sql.SQLException sql && sql.getSQLState() == null && "Connection is closed".equals(sql.getMessage())) {
                 return true;
             }
         }

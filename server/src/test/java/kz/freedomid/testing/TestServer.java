@@ -50,11 +50,20 @@ public final class TestServer implements AutoCloseable {
         return start(dev, settings, false);
     }
 
+    /** On a database the test provides (its own PostgreSQL cluster, say); {@code db.drop()} runs on close. */
+    public static TestServer startOn(TestDatabases.TestDb db, Map<String, String> settings) {
+        return start(true, settings, false, db);
+    }
+
     private static TestServer start(boolean dev, Map<String, String> settings, boolean shared) {
+        return start(dev, settings, shared, null);
+    }
+
+    private static TestServer start(boolean dev, Map<String, String> settings, boolean shared, TestDatabases.TestDb given) {
         try {
             int port = freePort();
             Path dataDir = Files.createTempDirectory("freedom-id-test");
-            TestDatabases.TestDb db = TestDatabases.create(shared, dataDir);
+            TestDatabases.TestDb db = given != null ? given : TestDatabases.create(shared, dataDir);
             var env = new java.util.HashMap<String, String>(Map.of(
                     "FREEDOM_ID_PORT", String.valueOf(port),
                     "FREEDOM_ID_DB_URL", db.url(),
