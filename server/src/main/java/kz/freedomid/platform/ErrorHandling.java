@@ -53,7 +53,8 @@ public final class ErrorHandling {
         routes.exception(Exception.class, (e, ctx) -> {
             boolean databaseDown = isDatabaseUnavailable(e);
             if (databaseDown) {
-                LOG.warn("database unavailable on {} {} [{}]: {}", ctx.method(), ctx.path(), RequestIds.of(ctx), e.toString());
+                // The root cause only: the statement context of a Jdbi exception lists the bound values (token hashes, phones).
+                LOG.warn("database unavailable on {} {} [{}]: {}", ctx.method(), ctx.path(), RequestIds.of(ctx), rootCause(e));
             } else {
                 LOG.error("unexpected failure on {} {} [{}]", ctx.method(), ctx.path(), RequestIds.of(ctx), e);
             }
@@ -135,5 +136,11 @@ public final class ErrorHandling {
             }
         }
         return false;
+    }
+
+    private static String rootCause(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+        return root.getClass().getSimpleName() + ": " + root.getMessage();
     }
 }
