@@ -32,6 +32,7 @@ class AuditRetentionTest {
         String recent = recorded();
         assertThat(events(old)).isEqualTo(1);
 
+        server.awaitRecurringJobsIdle();
         server.clock.advance(Duration.ofDays(2)); // the first event is now 11 days old, the second 2 days
         await(() -> events(old) == 0);
 

@@ -34,6 +34,7 @@ class SessionExpiryTest {
             SignedIn old = signIn(server, server.browser(), client);
             server.clock.advance(lifetime.dividedBy(2));
             SignedIn recent = signIn(server, server.browser(), client);
+            server.awaitRecurringJobsIdle();
             server.clock.advance(lifetime.dividedBy(2).plusMinutes(1)); // the first session's lifetime is over
 
             await(server.clock, "the expired session's revoke callback", 30, () -> receiver.count() >= 1);
@@ -51,6 +52,7 @@ class SessionExpiryTest {
             assertThat(receiver.count()).isEqualTo(1);
 
             // A day after it ended, the sweep forgets the session row; the recent session has expired by then too.
+            server.awaitRecurringJobsIdle();
             server.clock.advance(lifetime.dividedBy(2).plusDays(1).plusMinutes(2));
             await(server.clock, "the dead session purged", 30,
                     () -> server.count("SELECT COUNT(*) FROM web_sessions WHERE id = ?", old.sessionId()) == 0);

@@ -146,7 +146,7 @@ final class Keycloak implements AutoCloseable {
         builder.environment().put("KEYCLOAK_RUN_DIR", runDir.toString());
         builder.environment().put("KEYCLOAK_ADMIN_USER", ADMIN_USER);
         builder.environment().put("KEYCLOAK_ADMIN_PASSWORD", ADMIN_PASSWORD);
-        builder.environment().putIfAbsent("KEYCLOAK_START_TIMEOUT", "180");
+        builder.environment().putIfAbsent("KEYCLOAK_START_TIMEOUT", "420");
         Process process = builder.start();
         StringBuilder output = new StringBuilder();
         Thread reader = new Thread(() -> {

@@ -147,6 +147,7 @@ class ProfileRetentionTest {
         postOk(server, user.accessToken(), stuck);
         assertThat(gate.entered.await(20, TimeUnit.SECONDS)).isTrue();
 
+        server.awaitRecurringJobsIdle();
         server.clock.advance(Duration.ofHours(24).plusMinutes(6)); // past the 24 h limit and the job's 5-minute period
         await(() -> server.count("SELECT COUNT(*) FROM profile_requests WHERE request_id = ?", UUID.fromString(completed)) == 0);
         await(() -> server.count("SELECT COUNT(*) FROM profile_requests WHERE request_id = ? AND status = 'failed'",

@@ -78,7 +78,7 @@ public final class TestServer implements AutoCloseable {
             MutableClock clock = new MutableClock(Instant.now(Clock.systemUTC()));
             App app = new App(config, clock).start();
             TestServer server = new TestServer(app, clock, "http://localhost:" + app.port(), db);
-            server.awaitFirstRunOfRecurringJobs();
+            server.awaitRecurringJobsIdle();
             return server;
         } catch (IOException e) {
             throw new IllegalStateException(e);
@@ -86,11 +86,12 @@ public final class TestServer implements AutoCloseable {
     }
 
     /**
-     * A recurring job runs once at start-up and next a period after that run ends. A test that moves the clock past the
-     * period before that first run has ended would find the next run a period past its jump, so tests start after it.
-     * The clock moves as a real one would meanwhile: db-scheduler's poller waits on the injected clock.
+     * Waits until every recurring job has run at least once and none is running. A recurring job runs next a period
+     * after its last run ends: a test that moves the clock past the period while a run is still going would find the
+     * next run a period past its jump, so tests start after the first runs and call this before such a jump. The clock
+     * moves as a real one would meanwhile: db-scheduler's poller waits on the injected clock.
      */
-    private void awaitFirstRunOfRecurringJobs() {
+    public void awaitRecurringJobsIdle() {
         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
         while (count("SELECT COUNT(*) FROM scheduled_tasks WHERE task_instance = 'recurring'"
                 + " AND (last_success IS NULL OR picked = TRUE)") > 0) {
