@@ -237,7 +237,7 @@ public final class App implements AutoCloseable {
             if (config.adminApiEnabled()) new AdminApi(config.adminToken(), partnerAdmin, userAdmin, keyAdmin, audit).register(routes);
             if (config.dev()) {
                 if (sms instanceof DevOutbox outbox) new DevRoutes(outbox).register(routes);
-                new DemoRoutes(demoPartner, pages, this::port).register(routes);
+                new DemoRoutes(demoPartner, pages, this::port, sessions, config.https()).register(routes);
             }
         }).start(config.port());
         scheduleUpkeep(rateLimiter);
