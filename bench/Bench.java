@@ -386,7 +386,7 @@ public class Bench {
             }
             System.out.printf("soak: %d connections, %d minutes; mix per 100 iterations: 45 userinfo, 25 refresh, "
                     + "20 profile (request + status), 10 full_sign_in%n", workers.size(), o.soakMinutes());
-            System.out.printf("%-6s %9s %8s %9s %9s %12s  %s%n", "minute", "req/s", "errors", "p50 ms", "p99 ms", "RSS MB",
+            System.out.printf("%-6s %9s %8s %9s %9s %12s  %s%n", "minute", "iter/s", "errors", "p50 ms", "p99 ms", "RSS MB",
                     "iterations per kind");
             long start = System.nanoTime();
             long totalRequests = 0;
