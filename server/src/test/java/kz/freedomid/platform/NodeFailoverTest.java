@@ -41,9 +41,10 @@ import org.junit.jupiter.api.Test;
  * sign-ins whose track was created and whose page was opened (or whose SMS code was sent) before the kill, possibly by
  * the dead node, and refresh chains whose last refresh the dead node served.
  * <p>
- * What may fail: only a POST or PATCH that was in flight at the dead node when it died (nginx answers 502 and, as
- * docs/deployment.md says, does not replay a non-idempotent request that reached a node). At most one per load worker,
- * none started after a short grace period. A refresh lost that way may or may not have been committed by the dead
+ * What may fail: only a POST or PATCH that was in flight at the dead node when it died, or that nginx sent over a
+ * kept-alive connection to it in the moment before noticing that connection closed (nginx answers 502 and, as
+ * docs/deployment.md says, does not replay a non-idempotent request that reached a node). A bounded number, none started
+ * after a short grace period. A refresh lost that way may or may not have been committed by the dead
  * node: presenting its refresh token again either rotates it (200) or, if the rotation was committed, is refresh-token
  * reuse (401, 100105) by design. GETs, and requests that reached no node, nginx sends to the survivor.
  * PostgreSQL only: several nodes share only PostgreSQL.
@@ -52,7 +53,13 @@ class NodeFailoverTest {
     private static final int CHAINS = 6;
     private static final int SIGN_IN_WORKERS = 2;
     private static final int PENDING = 4;
-    private static final long GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+    /** Chains left idle during the load whose last refresh, before the kill, the victim served. */
+    private static final int WITNESSES = 2;
+    /**
+     * A request nginx sends over a kept-alive connection to the dead node just before it has noticed that connection
+     * closed also fails; beyond this grace period, none may.
+     */
+    private static final long GRACE_NANOS = TimeUnit.SECONDS.toNanos(2);
     private static final Pattern CODE = Pattern.compile("\\b(\\d{4,8})\\b");
 
     static TestServer setup;
@@ -69,7 +76,7 @@ class NodeFailoverTest {
         Nginx.binary(); // fail loudly, before anything starts, when nginx is missing
         setup = TestServer.startReachableFromOtherProcesses();
         partner = Flows.partner(setup, Grant.READ_FIRSTNAME);
-        for (int i = 0; i < CHAINS + PENDING * 2; i++) users.add(Flows.user(setup, null));
+        for (int i = 0; i < CHAINS + PENDING * 2 + WITNESSES; i++) users.add(Flows.user(setup, null));
         setup.app.close(); // only the two processes below serve from here on
 
         smsGateway = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -167,6 +174,22 @@ class NodeFailoverTest {
         String victim = "127.0.0.1:" + ports.get(0);
         String survivor = "127.0.0.1:" + ports.get(1);
         assertThat(pending.stream().map(Pending::node)).as("round robin: pages from both nodes").contains(victim, survivor);
+        // Witness chains: refreshed (round robin) until the victim served their last refresh, then left alone until after
+        // the kill, so that case is there whatever the load does.
+        List<Flows.Tokens> witnesses = new ArrayList<>();
+        for (int i = 0; i < WITNESSES; i++) {
+            Flows.Tokens tokens = signIn(users.get(CHAINS + 2 * PENDING + i));
+            String servedBy = "";
+            for (int attempt = 0; attempt < 6 && !servedBy.equals(victim); attempt++) {
+                Http.Response refreshed = balancer.send("PATCH", "/api/v1/oauth/token", Http.bearer(tokens.refreshToken()), null, null);
+                assertThat(refreshed.status()).as(refreshed.body()).isEqualTo(200);
+                servedBy = node(refreshed.header("X-Upstream"));
+                tokens = new Flows.Tokens(refreshed.json().get("id").asText(), refreshed.json().get("access_token").asText(),
+                        refreshed.json().get("refresh_token").asText());
+            }
+            assertThat(servedBy).as("a witness chain's last refresh served by the victim").isEqualTo(victim);
+            witnesses.add(tokens);
+        }
 
         // The load, through nginx; node 0 dies with SIGKILL in the middle of it.
         ConcurrentLinkedQueue<Call> calls = new ConcurrentLinkedQueue<>();
@@ -190,7 +213,7 @@ class NodeFailoverTest {
                 chain.lastRefreshNodeBeforeKill = chain.lastRefreshNode;
             }
         }
-        Thread.sleep(5000);
+        Thread.sleep(6000);
         running.set(false);
         for (Thread worker : workers) {
             worker.join(TimeUnit.SECONDS.toMillis(60));
@@ -210,8 +233,10 @@ class NodeFailoverTest {
             assertThat(failure.started()).as("failed after the grace period: %s\n%s", failure, summary)
                     .isLessThan(killedAt + GRACE_NANOS);
         }
-        assertThat(failures.size()).as("at most one request per worker in flight at the kill\n" + summary)
-                .isLessThanOrEqualTo(CHAINS + SIGN_IN_WORKERS);
+        // A chain worker stops at its first failure; a sign-in worker goes on, so it may lose one request in flight and
+        // one sent over a stale kept-alive connection in the grace period.
+        assertThat(failures.size()).as("failures bounded by the requests in flight at the kill\n" + summary)
+                .isLessThanOrEqualTo(CHAINS + 2 * SIGN_IN_WORKERS);
         List<Call> afterGrace = all.stream().filter(c -> c.started() > killedAt + GRACE_NANOS).toList();
         assertThat(afterGrace.size()).as("load went on after the kill\n" + summary).isGreaterThan(20);
         assertThat(afterGrace).as("after the grace period the survivor serves everything\n" + summary)
@@ -219,9 +244,15 @@ class NodeFailoverTest {
         assertThat(all.stream().filter(c -> c.path().startsWith("/login/phone") && c.started() > killedAt + GRACE_NANOS
                 && c.status() == 200)).as("sign-in steps served after the kill\n" + summary).isNotEmpty();
 
-        // Refresh chains: those whose last refresh before the kill the dead node served go on at the survivor.
-        assertThat(chains.stream().filter(c -> victim.equals(c.lastRefreshNodeBeforeKill)))
-                .as("some chain's last refresh before the kill was served by the victim\n" + summary).isNotEmpty();
+        // Refresh chains whose last refresh the dead node served go on at the survivor: the witnesses, and every load
+        // chain that lost no refresh at the kill.
+        for (Flows.Tokens witness : witnesses) {
+            Http.Response refreshed = balancer.send("PATCH", "/api/v1/oauth/token", Http.bearer(witness.refreshToken()), null, null);
+            assertThat(refreshed.status()).as("witness chain: " + refreshed.body()).isEqualTo(200);
+            assertThat(node(refreshed.header("X-Upstream"))).isEqualTo(survivor);
+            Http.Response info = balancer.get("/api/v1/oauth/user", Http.bearer(refreshed.json().get("access_token").asText()));
+            assertThat(info.status()).as(info.body()).isEqualTo(200);
+        }
         for (Chain chain : chains) {
             Http.Response refreshed = balancer.send("PATCH", "/api/v1/oauth/token", Http.bearer(chain.refresh), null, null);
             if (chain.lostAtKill) {
