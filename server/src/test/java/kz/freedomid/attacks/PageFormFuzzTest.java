@@ -31,6 +31,7 @@ import net.jqwik.api.Tuple;
 import net.jqwik.api.lifecycle.AddLifecycleHook;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.AroundPropertyHook;
+import net.jqwik.api.lifecycle.PropagationMode;
 import net.jqwik.api.lifecycle.PropertyExecutionResult;
 import net.jqwik.api.lifecycle.PropertyExecutor;
 import net.jqwik.api.lifecycle.PropertyLifecycleContext;
@@ -45,10 +46,15 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  * forms where a try costs an Argon2id hash or a new sign-in); {@code -Dpagefuzz.tries=N} (scripts/fuzz-long.sh) sets
  * every property's tries to N.
  */
-@AddLifecycleHook(PageFormFuzzTest.Budget.class)
+@AddLifecycleHook(value = PageFormFuzzTest.Budget.class, propagateTo = PropagationMode.DIRECT_DESCENDANTS)
 class PageFormFuzzTest {
     /** {@code -Dpagefuzz.tries=N} overrides the tries of every property of this class (a longer run than CI's). */
     static final class Budget implements AroundPropertyHook {
+        @Override
+        public PropagationMode propagateTo() {
+            return PropagationMode.DIRECT_DESCENDANTS; // a hook on a class reaches its properties only so
+        }
+
         @Override
         public PropertyExecutionResult aroundProperty(PropertyLifecycleContext context, PropertyExecutor property) {
             String tries = System.getProperty("pagefuzz.tries");
