@@ -28,8 +28,13 @@ public class Bench {
             "introspect", "authorize_link", "full_sign_in");
 
     /** {@code phone} and {@code password}: a user made beforehand (bench/run uses the CLI), for full_sign_in. */
+    /**
+     * {@code outboxes}: the nodes' own URLs, where the development outbox of each is read (behind a load balancer an
+     * SMS code is in the memory of the node that sent it). {@code soakMinutes} > 0: the soak mode instead of the
+     * scenarios; {@code serverPids}: the server processes whose resident memory the soak mode reports.
+     */
     record Options(String base, String adminToken, int connections, int seconds, int warmup, List<String> scenarios,
-            String phone, String password) {}
+            String phone, String password, List<String> outboxes, int soakMinutes, List<String> serverPids) {}
 
     /** One simulated client: its own token chain, so a refresh never races another worker's. */
     static final class Worker {
@@ -58,6 +63,10 @@ public class Bench {
         registerPartner(o);
         List<Worker> workers = new ArrayList<>();
         for (int i = 0; i < o.connections(); i++) workers.add(signIn(o, i));
+        if (o.soakMinutes() > 0) {
+            Soak.run(o, workers);
+            return;
+        }
         if (o.scenarios().contains("full_sign_in")) {
             Worker first = workers.get(0);
             if (!passwordSignIn(o, first, true)) throw new IllegalStateException("the password user cannot sign in");
@@ -147,7 +156,8 @@ public class Bench {
 
     static void registerPartner(Options o) throws IOException, InterruptedException {
         String body = "{\"name\":\"Bench\",\"redirect_uris\":[\"https://bench.example/callback\"],"
-                + "\"grants\":[\"openid\",\"read.firstname\"],\"permissions\":[\"users:write\"]}";
+                + "\"grants\":[\"openid\",\"read.firstname\",\"read.profile\"],\"permissions\":[\"users:write\"],"
+                + "\"profile_jwk\":" + profileJwk() + "}";
         HttpResponse<String> r = send(HttpRequest.newBuilder(uri(o, "/admin/api/v1/partners"))
                 .header("Authorization", "Bearer " + o.adminToken()).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)));
@@ -157,20 +167,53 @@ public class Bench {
                 .getBytes(StandardCharsets.UTF_8));
     }
 
+    /** A public RSA key for profile encryption (contract 3.7): the soak mode's profile requests are then accepted. */
+    static String profileJwk() {
+        try {
+            var generator = java.security.KeyPairGenerator.getInstance("RSA");
+            generator.initialize(2048);
+            var key = (java.security.interfaces.RSAPublicKey) generator.generateKeyPair().getPublic();
+            Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
+            return "{\"kty\":\"RSA\",\"use\":\"enc\",\"alg\":\"RSA-OAEP-256\",\"kid\":\"bench\",\"n\":\""
+                    + b64.encodeToString(unsigned(key.getModulus())) + "\",\"e\":\""
+                    + b64.encodeToString(unsigned(key.getPublicExponent())) + "\"}";
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static byte[] unsigned(java.math.BigInteger n) {
+        byte[] bytes = n.toByteArray();
+        return bytes[0] == 0 ? Arrays.copyOfRange(bytes, 1, bytes.length) : bytes;
+    }
+
+    /** The newest SMS code sent to {@code phone}, from whichever node's development outbox holds it. */
+    static String outboxCode(Options o, String phone) throws IOException, InterruptedException {
+        for (String node : o.outboxes()) {
+            HttpResponse<String> outbox = send(HttpRequest.newBuilder(URI.create(node + "/dev/outbox?to=" + enc(phone))).GET());
+            if (outbox.statusCode() == 200 && outbox.body().contains("\"code\"")) {
+                Matcher m = Pattern.compile("\"code\"\\s*:\\s*\"([^\"]*)\"").matcher(outbox.body());
+                String last = null;
+                while (m.find()) last = m.group(1);
+                return last;
+            }
+        }
+        throw new IllegalStateException("no SMS code for " + phone + " in the outboxes of " + o.outboxes());
+    }
+
     /** A new user through the hosted pages: link, phone, SMS code from the dev outbox, sign-up, consent, exchange. */
     static Worker signIn(Options o, int n) throws IOException, InterruptedException {
         String phone = "+7700" + String.format("%07d", n); // bench/run starts every run on an empty database
         HttpResponse<String> link = send(HttpRequest.newBuilder(uri(o, "/api/v1/oauth/authorize")).header("Authorization", basic)
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
-                        "{\"redirect_uri\":\"https://bench.example/callback\",\"grants\":[\"openid\",\"read.firstname\"]}")));
+                        "{\"redirect_uri\":\"https://bench.example/callback\",\"grants\":[\"openid\",\"read.firstname\",\"read.profile\"]}")));
         expect(link, 200);
         try (HttpClient browser = HttpClient.newBuilder().cookieHandler(new CookieManager(null, CookiePolicy.ACCEPT_ALL))
                 .followRedirects(HttpClient.Redirect.NEVER).build()) {
             URI linkUri = URI.create(field(link.body(), "redirect_uri"));
             HttpResponse<String> page = expect(get(browser, uri(o, linkUri.getRawPath() + "?" + linkUri.getRawQuery())), 200);
             page = expect(post(browser, o, "/login/phone", hidden(page.body(), Map.of("phone", phone, "method", "otp"))), 200);
-            HttpResponse<String> outbox = expect(send(HttpRequest.newBuilder(uri(o, "/dev/outbox?to=" + enc(phone))).GET()), 200);
-            page = post(browser, o, "/login/code", hidden(page.body(), Map.of("code", field(outbox.body(), "code"))));
+            page = post(browser, o, "/login/code", hidden(page.body(), Map.of("code", outboxCode(o, phone))));
             if (page.statusCode() == 200 && page.body().contains("/login/signup")) {
                 page = post(browser, o, "/login/signup", hidden(page.body(), Map.of("firstname", "Bench", "lastname", "User")));
             }
@@ -288,9 +331,110 @@ public class Bench {
     static Options parse(String[] args) {
         Map<String, String> a = new LinkedHashMap<>();
         for (int i = 0; i + 1 < args.length; i += 2) a.put(args[i].replaceFirst("^--", ""), args[i + 1]);
-        return new Options(a.getOrDefault("url", "http://127.0.0.1:18080"), a.get("admin-token"),
+        String base = a.getOrDefault("url", "http://127.0.0.1:18080");
+        return new Options(base, a.get("admin-token"),
                 Integer.parseInt(a.getOrDefault("connections", "32")), Integer.parseInt(a.getOrDefault("seconds", "20")),
                 Integer.parseInt(a.getOrDefault("warmup", "5")),
-                List.of(a.getOrDefault("scenarios", String.join(",", ALL)).split(",")), a.get("phone"), a.get("password"));
+                List.of(a.getOrDefault("scenarios", String.join(",", ALL)).split(",")), a.get("phone"), a.get("password"),
+                List.of(a.getOrDefault("outboxes", base).split(",")), Integer.parseInt(a.getOrDefault("soak-minutes", "0")),
+                a.containsKey("server-pids") ? List.of(a.get("server-pids").split(",")) : List.of());
+    }
+
+    /**
+     * The soak mode: every connection runs the mixed workload (user info, refreshes, profile requests and their status,
+     * whole password sign-ins) in a closed loop for {@code soakMinutes}; every minute one line with that minute's
+     * throughput, errors and p99 and the servers' resident memory, so a leak or a slow-down shows as a trend.
+     */
+    static final class Soak {
+        /** Out of 100 iterations: 45 user info, 25 refreshes, 20 profile requests (with a status read), 10 sign-ins. */
+        static String pick(java.util.concurrent.ThreadLocalRandom random) {
+            int r = random.nextInt(100);
+            return r < 45 ? "userinfo" : r < 70 ? "refresh" : r < 90 ? "profile" : "full_sign_in";
+        }
+
+        static final class Window {
+            final java.util.concurrent.ConcurrentLinkedQueue<Long> latencies = new java.util.concurrent.ConcurrentLinkedQueue<>();
+            final java.util.concurrent.atomic.LongAdder errors = new java.util.concurrent.atomic.LongAdder();
+            final Map<String, java.util.concurrent.atomic.LongAdder> perKind = new java.util.concurrent.ConcurrentHashMap<>();
+        }
+
+        static void run(Options o, List<Worker> workers) throws Exception {
+            Worker first = workers.get(0);
+            if (!passwordSignIn(o, first, true)) throw new IllegalStateException("the password user cannot sign in");
+            var window = new java.util.concurrent.atomic.AtomicReference<>(new Window());
+            long end = System.nanoTime() + Duration.ofMinutes(o.soakMinutes()).toNanos();
+            List<Thread> threads = new ArrayList<>();
+            for (Worker w : workers) {
+                threads.add(Thread.ofVirtual().start(() -> {
+                    var random = java.util.concurrent.ThreadLocalRandom.current();
+                    while (System.nanoTime() < end) {
+                        String kind = pick(random);
+                        long t0 = System.nanoTime();
+                        boolean ok;
+                        try {
+                            ok = kind.equals("profile") ? profile(o, w) : once(o, kind, w);
+                        } catch (IOException | RuntimeException e) {
+                            ok = false;
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                        Window current = window.get();
+                        if (ok) current.latencies.add(System.nanoTime() - t0); else current.errors.increment();
+                        current.perKind.computeIfAbsent(kind, k -> new java.util.concurrent.atomic.LongAdder()).increment();
+                    }
+                }));
+            }
+            System.out.printf("soak: %d connections, %d minutes; mix per 100 iterations: 45 userinfo, 25 refresh, "
+                    + "20 profile (request + status), 10 full_sign_in%n", workers.size(), o.soakMinutes());
+            System.out.printf("%-6s %9s %8s %9s %9s %12s  %s%n", "minute", "iter/s", "errors", "p50 ms", "p99 ms", "RSS MB",
+                    "iterations per kind");
+            long start = System.nanoTime();
+            long totalRequests = 0;
+            long totalErrors = 0;
+            for (int minute = 1; minute <= o.soakMinutes(); minute++) {
+                long due = start + Duration.ofMinutes(minute).toNanos();
+                long wait = due - System.nanoTime();
+                if (wait > 0) Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                Window done = window.getAndSet(new Window());
+                long[] sorted = done.latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+                totalRequests += sorted.length;
+                totalErrors += done.errors.sum();
+                System.out.printf("%-6d %9.0f %8d %9.2f %9.2f %12s  %s%n", minute, sorted.length / 60.0, done.errors.sum(),
+                        percentile(sorted, 50), percentile(sorted, 99), rssMb(o), new java.util.TreeMap<>(done.perKind));
+            }
+            for (Thread t : threads) t.join();
+            System.out.printf("total: %d iterations, %d errors%n", totalRequests, totalErrors);
+        }
+
+        /** POST get-profile with a new request_id (queued for the job queue), then its status. */
+        static boolean profile(Options o, Worker w) throws IOException, InterruptedException {
+            String requestId = java.util.UUID.randomUUID().toString();
+            HttpResponse<String> r = send(HttpRequest.newBuilder(uri(o, "/api/v1/oauth/get-profile"))
+                    .header("Authorization", "Bearer " + w.access).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"request_id\":\"" + requestId + "\"}")));
+            if (r.statusCode() != 200 || !r.body().contains("\"accepted\"")) return false;
+            return send(HttpRequest.newBuilder(uri(o, "/api/v1/oauth/get-profile/status?request_id=" + requestId))
+                    .header("Authorization", "Bearer " + w.access).GET()).statusCode() == 200;
+        }
+
+        /** Resident memory of each server process ({@code ps -o rss}), in MB, joined with '+'. */
+        static String rssMb(Options o) {
+            if (o.serverPids().isEmpty()) return "-";
+            List<String> out = new ArrayList<>();
+            for (String pid : o.serverPids()) {
+                try {
+                    Process ps = new ProcessBuilder("ps", "-o", "rss=", "-p", pid).redirectErrorStream(true).start();
+                    String kb = new String(ps.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+                    ps.waitFor();
+                    out.add(kb.isEmpty() ? "gone" : String.valueOf(Long.parseLong(kb) / 1024));
+                } catch (IOException | NumberFormatException e) {
+                    out.add("?");
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    out.add("?");
+                }
+            }
+            return String.join("+", out);
+        }
     }
 }

@@ -202,6 +202,12 @@ public final class App implements AutoCloseable {
             c.startup.showOldJavalinVersionWarning = false;
             c.startup.startupWatcherEnabled = false;
             c.concurrency.useVirtualThreads = true;
+            String clientIpHeader = config.rateLimits().clientIpHeader();
+            if (clientIpHeader != null) {
+                // Behind a proxy: the caller's address for sessions and the audit trail, not the proxy's.
+                c.contextResolver.ip = ctx -> kz.freedomid.platform.ClientAddress.resolve(ctx.header(clientIpHeader),
+                        ctx.req().getRemoteAddr());
+            }
             c.http.maxRequestSize = ApiRequest.MAX_BODY_BYTES;
             c.http.prefer405over404 = true;
             c.jetty.modifyServer(s -> s.setStopTimeout(10_000));
@@ -237,7 +243,7 @@ public final class App implements AutoCloseable {
             if (config.adminApiEnabled()) new AdminApi(config.adminToken(), partnerAdmin, userAdmin, keyAdmin, audit).register(routes);
             if (config.dev()) {
                 if (sms instanceof DevOutbox outbox) new DevRoutes(outbox).register(routes);
-                new DemoRoutes(demoPartner, pages, this::port).register(routes);
+                new DemoRoutes(demoPartner, pages, this::port, sessions, config.https()).register(routes);
             }
         }).start(config.port());
         scheduleUpkeep(rateLimiter);

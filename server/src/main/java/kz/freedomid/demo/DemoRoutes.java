@@ -18,6 +18,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntSupplier;
+import kz.freedomid.login.LoginRoutes;
+import kz.freedomid.login.SessionService;
 import kz.freedomid.platform.Json;
 import kz.freedomid.platform.Secrets;
 import kz.freedomid.platform.web.Pages;
@@ -35,9 +37,13 @@ public final class DemoRoutes {
     private final DemoSeed.DemoPartner partner;
     private final Pages pages;
     private final IntSupplier localPort;
+    private final SessionService sessions;
+    private final boolean https;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    public DemoRoutes(DemoSeed.DemoPartner partner, Pages pages, IntSupplier localPort) {
+    public DemoRoutes(DemoSeed.DemoPartner partner, Pages pages, IntSupplier localPort, SessionService sessions, boolean https) {
+        this.sessions = sessions;
+        this.https = https;
         this.partner = partner;
         this.pages = pages;
         this.localPort = localPort;
@@ -50,11 +56,20 @@ public final class DemoRoutes {
     }
 
     private void home(Context ctx) {
-        pages.render(ctx, 200, "demo/home.jte", Map.of("ui", pages.ui(ctx, null)));
+        SessionService.Current session = session(ctx);
+        pages.render(ctx, 200, "demo/home.jte", Map.of("ui", pages.ui(ctx, session.csrfToken())));
     }
 
-    /** Asks Freedom ID for a login link (3.1) and sends the browser there, bound to a state cookie. */
+    /**
+     * Asks Freedom ID for a login link (3.1) and sends the browser there, bound to a state cookie. The form carries the
+     * session's CSRF token like every other form: a foreign page cannot start sign-ins (and overwrite the state cookie).
+     */
     private void start(Context ctx) throws IOException, InterruptedException {
+        SessionService.Current session = session(ctx);
+        if (session.created() || !SessionService.csrfMatches(session.handle(), ctx.formParam("csrf"))) {
+            pages.message(ctx, 403, "error.title", "error.csrf");
+            return;
+        }
         String state = new Secrets(new java.security.SecureRandom()).alphanumeric(32);
         JsonNode link = call("POST", "/api/v1/oauth/authorize", basic(),
                 Json.write(Map.of("redirect_uri", partner.redirectUri(), "grants", GRANTS, "state", state)));
@@ -88,6 +103,12 @@ public final class DemoRoutes {
         shownPair.put("refresh_expire_at", pair.path("refresh_expire_at").asText());
         pages.render(ctx, 200, "demo/callback.jte", Map.of("ui", ui, "error", "", "pair", shownPair,
                 "user", Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(user)));
+    }
+
+    private SessionService.Current session(Context ctx) {
+        SessionService.Current current = sessions.findOrCreate(ctx.cookie(LoginRoutes.SESSION_COOKIE), ctx.userAgent(), ctx.ip());
+        if (current.created()) ctx.cookie(LoginRoutes.sessionCookie(current.handle(), https));
+        return current;
     }
 
     private JsonNode call(String method, String path, String authorization, String body)

@@ -278,12 +278,17 @@ public final class LoginRoutes {
     }
 
     private void setSessionCookie(Context ctx, String handle) {
+        ctx.cookie(sessionCookie(handle, https));
+    }
+
+    /** The session cookie, as every page that starts or uses a browser session sets it. */
+    public static Cookie sessionCookie(String handle, boolean https) {
         Cookie cookie = new Cookie(SESSION_COOKIE, handle);
         cookie.setPath("/");
         cookie.setHttpOnly(true);
         cookie.setSameSite(SameSite.LAX);
         cookie.setSecure(https);
-        ctx.cookie(cookie);
+        return cookie;
     }
 
     private void renderPhone(Context ctx, LoginFlow.TrackState.Open open, SessionService.Current session, String phone,

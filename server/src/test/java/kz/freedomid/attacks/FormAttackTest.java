@@ -114,8 +114,26 @@ class FormAttackTest {
         return new FormCase(browser, page, "/api/v1/oidc/logout", Map.of());
     }
 
+    /** The page of a link that expired before the user finished: its button returns to the partner (contract 3.2). */
+    private static FormCase expiredPage() {
+        Browser browser = server.browser().acceptLanguage("en");
+        String link = Flows.loginLink(server, partner, List.of("read.firstname"), null);
+        browser.get(link); // the session exists, as it would for a user who opened the link in time
+        server.clock.advance(java.time.Duration.ofMinutes(16));
+        Browser.Page page = browser.get(link);
+        return new FormCase(browser, page, "/login/expired", Map.of());
+    }
+
+    /** The demo partner's start button (development mode only): a successful post creates a login track. */
+    private static FormCase demoStart() {
+        Browser browser = server.browser().acceptLanguage("en");
+        return new FormCase(browser, browser.get("/demo"), "/demo/start", Map.of());
+    }
+
     static Stream<Arguments> forms() {
         return Stream.of(
+                Arguments.of("login expired", (Supplier<FormCase>) FormAttackTest::expiredPage),
+                Arguments.of("demo start", (Supplier<FormCase>) FormAttackTest::demoStart),
                 Arguments.of("login phone", (Supplier<FormCase>) FormAttackTest::phonePage),
                 Arguments.of("login code", (Supplier<FormCase>) FormAttackTest::codePage),
                 Arguments.of("login password", (Supplier<FormCase>) FormAttackTest::passwordPage),
@@ -138,11 +156,15 @@ class FormAttackTest {
     @MethodSource("forms")
     void formPostWhenCsrfMissingOrWrongThen403AndNothingChanged(String name, Supplier<FormCase> setup) {
         FormCase form = setup.get();
-        assertThat(form.page().status()).as(form.page().body()).isEqualTo(200);
+        assertThat(form.page().status()).as(form.page().body()).isEqualTo(form.action().equals("/login/expired") ? 410 : 200);
         assertThat(form.page().form(form.action()).selectFirst("input[name=csrf]")).as("form has a csrf field").isNotNull();
         String good = form.page().form(form.action()).selectFirst("input[name=csrf]").val();
+        // A valid token of another browser's session (one the attacker holds for himself) is as foreign as a forged one.
+        Browser.Page attackers = server.browser().get("/demo");
+        String foreign = attackers.form("/demo/start").selectFirst("input[name=csrf]").val();
+        assertThat(foreign).isNotEqualTo(good);
         String before = snapshot();
-        for (String csrf : new String[] {null, "", "forged", good + "x", good.substring(1)}) {
+        for (String csrf : new String[] {null, "", "forged", good + "x", good.substring(1), foreign}) {
             Map<String, String> fields = new HashMap<>();
             for (var input : form.page().form(form.action()).select("input[name]")) fields.put(input.attr("name"), input.attr("value"));
             fields.putAll(form.fields());

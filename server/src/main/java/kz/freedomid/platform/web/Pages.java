@@ -70,6 +70,19 @@ public final class Pages {
         render(ctx, status, "message.jte", Map.of("ui", ui, "title", ui.t().get(titleKey), "text", ui.t().get(textKey)));
     }
 
+    /**
+     * The posted form's track_id; null when the body cannot be read: this page may be the answer to that very body
+     * (over the 64 KiB limit, 413), and reading it again would throw inside the error handler (a 500, found by
+     * PageFormFuzzTest).
+     */
+    private static String formTrackId(Context ctx) {
+        try {
+            return ctx.formParam("track_id");
+        } catch (io.javalin.http.HttpResponseException e) {
+            return null;
+        }
+    }
+
     private static String switchHref(Context ctx, String lang) {
         StringBuilder query = new StringBuilder();
         ctx.queryParamMap().forEach((name, values) -> {
@@ -79,7 +92,7 @@ public final class Pages {
             }
         });
         boolean get = "GET".equals(ctx.method().name());
-        String trackId = get ? null : ctx.formParam("track_id");
+        String trackId = get ? null : formTrackId(ctx);
         if (trackId != null && !trackId.isBlank()) {
             // A page answering a form post (code, password, sign-up) links back to its login, not to a bare /login.
             query.append(query.isEmpty() ? "" : "&").append("track_id=").append(Redirects.encode(trackId));
