@@ -28,7 +28,7 @@ public final class OidcRoutes {
         this.authorize = new AuthorizeEndpoint(partners, pushedRequests, flow, sessions, pages, issuer);
         this.token = new TokenEndpoint(clients, tokens, idTokens, dpop, issuer);
         this.info = new TokenInfoEndpoints(tokens, clients, issuer, dpop);
-        this.par = new ParEndpoint(clients, pushedRequests);
+        this.par = new ParEndpoint(clients, pushedRequests, dpop, issuer);
         this.logout = new LogoutEndpoint(idTokens, partners, sessions, sessionEnd, pages);
     }
 

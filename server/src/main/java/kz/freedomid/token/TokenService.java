@@ -25,8 +25,14 @@ public final class TokenService {
     /** Contract 1: access and refresh tokens are exactly 128 characters of [A-Za-z0-9]. */
     public static final int TOKEN_LENGTH = 128;
 
+    /** {@code dpopJkt}: the DPoP key the code is bound to by the authorization request's dpop_jkt (RFC 9449 §10). */
     public record CodeRequest(Partner partner, UUID userId, UUID sessionId, Set<Grant> grants, String redirectUri,
-                              Instant authTime, String amr, String nonce, String codeChallenge) {}
+                              Instant authTime, String amr, String nonce, String codeChallenge, String dpopJkt) {
+        public CodeRequest(Partner partner, UUID userId, UUID sessionId, Set<Grant> grants, String redirectUri,
+                           Instant authTime, String amr, String nonce, String codeChallenge) {
+            this(partner, userId, sessionId, grants, redirectUri, authTime, amr, nonce, codeChallenge, null);
+        }
+    }
 
     /**
      * A code exchange. {@code redirectUri} null skips the check (the partner API has no such parameter); the OIDC
@@ -64,7 +70,8 @@ public final class TokenService {
         Instant now = clock.instant();
         store.insertCode(new AuthCode(Secrets.sha256(code), request.partner().clientId(), request.userId(),
                 request.sessionId(), request.grants(), request.redirectUri(), request.authTime(), request.amr(),
-                ids.random(), now, now.plus(lifetimes.authCode()), null, request.nonce(), request.codeChallenge(), null));
+                ids.random(), now, now.plus(lifetimes.authCode()), null, request.nonce(), request.codeChallenge(),
+                request.dpopJkt()));
         return code;
     }
 
