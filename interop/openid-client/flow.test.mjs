@@ -1,6 +1,7 @@
 // openid-client (v6), an independent certified OpenID Connect client, against a real Freedom ID server:
 // discovery, authorization code flow with PKCE, id_token validation (signature, iss, aud, exp, nonce),
-// userinfo, refresh with rotation, revocation and introspection.
+// userinfo, refresh with rotation, revocation and introspection; pushed authorization requests (RFC 9126) and
+// DPoP (RFC 9449) with the server demanding nonces (FREEDOM_ID_DPOP_NONCE=required), which the library retries.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { spawn, execFileSync } from 'node:child_process'
@@ -13,7 +14,7 @@ import * as client from 'openid-client'
 const root = path.resolve(import.meta.dirname, '../..')
 const launcher = path.join(root, 'freedom-id')
 const redirectUri = 'https://rp.example/oidc/callback'
-let server, base, env, config
+let server, base, env, config, created
 
 function freePort () {
   return new Promise((resolve, reject) => {
@@ -39,9 +40,11 @@ before(async () => {
     FREEDOM_ID_PORT: String(port),
     FREEDOM_ID_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'freedom-id-oc-')),
     FREEDOM_ID_DEV: 'true',
-    FREEDOM_ID_LOG_LEVEL: 'WARN'
+    FREEDOM_ID_LOG_LEVEL: 'WARN',
+    // Only DPoP requests are affected: proofs must carry a server nonce, so the library's nonce retry is exercised.
+    FREEDOM_ID_DPOP_NONCE: 'required'
   })
-  const created = JSON.parse(execFileSync(launcher, ['partner', 'create', '--name', 'openid-client RP',
+  created = JSON.parse(execFileSync(launcher, ['partner', 'create', '--name', 'openid-client RP',
     '--redirect-uri', redirectUri, '--grants', 'openid,read.firstname,read.lastname,read.phone', '--json'], { env }).toString())
   server = spawn(launcher, ['serve'], { env, stdio: ['ignore', 'ignore', 'inherit'] })
   await waitReady(`${base}/health/ready`, 90_000)
@@ -161,4 +164,70 @@ test('revocation ends an access token', async () => {
   await client.tokenRevocation(config, tokens.access_token)
   assert.equal((await client.tokenIntrospection(config, tokens.access_token)).active, false)
   await assert.rejects(client.fetchUserInfo(config, tokens.access_token, client.skipSubjectCheck))
+})
+
+test('PAR and DPoP: pushed request, DPoP-bound tokens, userinfo and partner user info with proofs, nonce retries', async () => {
+  // Its own configuration, to see each response the library got (the use_dpop_nonce challenges it retried).
+  const seen = []
+  const dpopConfig = await client.discovery(new URL(base), created.client_id, created.client_secret, undefined,
+    { execute: [client.allowInsecureRequests] })
+  dpopConfig[client.customFetch] = async (url, options) => {
+    const response = await fetch(url, options)
+    seen.push({ path: new URL(url).pathname, status: response.status, nonce: response.headers.get('dpop-nonce'),
+      body: response.status >= 400 ? await response.clone().text() : '' })
+    return response
+  }
+  assert.ok(dpopConfig.serverMetadata().dpop_signing_alg_values_supported.includes('ES256'))
+  const DPoP = client.getDPoPHandle(dpopConfig, await client.randomDPoPKeyPair('ES256'))
+
+  const codeVerifier = client.randomPKCECodeVerifier()
+  const state = client.randomState()
+  const url = await client.buildAuthorizationUrlWithPAR(dpopConfig, {
+    redirect_uri: redirectUri,
+    scope: 'openid read.firstname read.phone',
+    code_challenge: await client.calculatePKCECodeChallenge(codeVerifier),
+    code_challenge_method: 'S256',
+    state
+  }, { DPoP })
+  assert.match(url.searchParams.get('request_uri'), /^urn:ietf:params:oauth:request_uri:/)
+  assert.equal(url.searchParams.get('scope'), null, 'the parameters stay with the server')
+  const phone = `+7707${String(Date.now()).slice(-7)}`
+  const callback = await signIn(url, phone)
+
+  // The proof sent with the pushed request was checked (and bound the code to the key, RFC 9449 §10): the server
+  // demanded a nonce there first and the library retried with it.
+  const nonceDemands = seen.filter(r => r.status === 400 && r.body.includes('use_dpop_nonce'))
+  assert.deepEqual(nonceDemands.map(r => r.path), ['/api/v1/oidc/par'])
+  assert.ok(nonceDemands[0].nonce)
+
+  // Another key cannot redeem a code bound at PAR; that refusal leaves the code usable by the right key.
+  const otherKey = client.getDPoPHandle(dpopConfig, await client.randomDPoPKeyPair('ES256'))
+  await assert.rejects(client.authorizationCodeGrant(dpopConfig, callback,
+    { pkceCodeVerifier: codeVerifier, expectedState: state }, undefined, { DPoP: otherKey }), e => e.error === 'invalid_grant')
+  const tokens = await client.authorizationCodeGrant(dpopConfig, callback,
+    { pkceCodeVerifier: codeVerifier, expectedState: state }, undefined, { DPoP })
+  assert.equal(tokens.token_type.toLowerCase(), 'dpop')
+
+  const info = await client.fetchUserInfo(dpopConfig, tokens.access_token, tokens.claims().sub, { DPoP })
+  assert.equal(info.given_name, 'Aruzhan')
+  assert.equal(info.phone_number, phone)
+  // The bound token is no bearer token (RFC 9449 §7.2).
+  await assert.rejects(client.fetchUserInfo(dpopConfig, tokens.access_token, client.skipSubjectCheck))
+
+  const partnerInfo = await client.fetchProtectedResource(dpopConfig, tokens.access_token,
+    new URL(`${base}/api/v1/oauth/user`), 'GET', undefined, undefined, { DPoP })
+  assert.equal(partnerInfo.status, 200)
+  assert.equal((await partnerInfo.json()).firstname, 'Aruzhan')
+
+  const introspected = await client.tokenIntrospection(dpopConfig, tokens.access_token)
+  assert.equal(introspected.token_type, 'DPoP')
+  assert.equal(typeof introspected.cnf?.jkt, 'string')
+
+  const refreshed = await client.refreshTokenGrant(dpopConfig, tokens.refresh_token, undefined, { DPoP })
+  assert.equal(refreshed.token_type.toLowerCase(), 'dpop')
+  assert.notEqual(refreshed.refresh_token, tokens.refresh_token)
+  // A bound refresh token without a proof is refused and stays usable (RFC 9449 §5).
+  await assert.rejects(client.refreshTokenGrant(dpopConfig, refreshed.refresh_token), e => e.error === 'invalid_grant')
+  const again = await client.refreshTokenGrant(dpopConfig, refreshed.refresh_token, undefined, { DPoP })
+  assert.equal(again.token_type.toLowerCase(), 'dpop')
 })

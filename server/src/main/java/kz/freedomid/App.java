@@ -22,6 +22,8 @@ import kz.freedomid.audit.JdbiAuditStore;
 import kz.freedomid.callback.CallbackJobs;
 import kz.freedomid.callback.SessionEnd;
 import kz.freedomid.demo.DemoRoutes;
+import kz.freedomid.dpop.DPoP;
+import kz.freedomid.dpop.JdbiDPoPJtiStore;
 import kz.freedomid.jobs.JobQueue;
 import kz.freedomid.jobs.JobQueueMeters;
 import kz.freedomid.account.AccountRoutes;
@@ -96,6 +98,8 @@ public final class App implements AutoCloseable {
     public final Secrets secrets;
     public final PushedRequests pushedRequests;
     public final ClientAssertions clientAssertions;
+    /** DPoP proofs (RFC 9449): nonces, and the jti of every accepted proof, shared by all nodes. */
+    public final DPoP dpop;
     public final Ids ids;
     public final PartnerService partners;
     public final UserService users;
@@ -149,7 +153,8 @@ public final class App implements AutoCloseable {
                 config.lifetimes().loginLink(), config.issuer(), audit);
         this.sessions = new SessionService(new JdbiSessionStore(jdbi), secrets, ids, clock, config.lifetimes().session(),
                 config.lifetimes().sessionIdle());
-        this.keys = new SigningKeys(jdbi, MasterKey.load(config.masterKey(), config.dataDir(), random), clock);
+        MasterKey masterKey = MasterKey.load(config.masterKey(), config.dataDir(), random);
+        this.keys = new SigningKeys(jdbi, masterKey, clock);
         this.partnerAdmin = new PartnerAdmin(partners, audit);
         this.keyAdmin = new KeyAdmin(keys, keyRetention(), audit);
         this.sms = "log".equals(config.smsSender()) ? new DevOutbox(clock) : new HttpSmsSender(config.smsUrl(), Json.MAPPER);
@@ -164,6 +169,8 @@ public final class App implements AutoCloseable {
         recurringTasks.add(pushedRequests.cleanup);
         this.clientAssertions = new ClientAssertions(new JdbiAssertionJtiStore(jdbi), clock, config.issuer());
         recurringTasks.add(clientAssertions.cleanup);
+        this.dpop = new DPoP(new JdbiDPoPJtiStore(jdbi), masterKey.derive("dpop-nonce"), config.dpopNonceRequired(), clock);
+        recurringTasks.add(dpop.cleanup);
         // Feature tasks are registered here, above this line, before the queue is built.
         this.callbacks = new CallbackJobs(new CallbackSigning(keys, config.issuer(), clock), partners::find, clock);
         tasks.addAll(callbacks.tasks());
@@ -188,9 +195,9 @@ public final class App implements AutoCloseable {
         SigningKeys.ALGORITHMS.forEach(keys::current); // made or loaded now, not on the first token request
         IdTokens idTokens = new IdTokens(keys, config.issuer(), clock, config.lifetimes().idToken());
         OidcRoutes oidc = new OidcRoutes(config.issuer(), partners, loginFlow, sessions, tokens, keys, idTokens, pages, sessionEnd,
-                pushedRequests, clientAssertions);
+                pushedRequests, clientAssertions, dpop);
         PartnerApiRoutes partnerApi = new PartnerApiRoutes(partners, loginFlow, tokens, new TokenResponses(idTokens),
-                config.issuer());
+                config.issuer(), dpop);
         RateLimiter rateLimiter = RateLimiter.create(config.rateLimits(), database.isPostgres(), database.dataSource(), clock,
                 metrics);
         if (config.dev()) {

@@ -61,6 +61,17 @@ public final class MasterKey {
         }
     }
 
+    /** A key for {@code purpose} derived from the master key (HMAC-SHA256), the same on every node. */
+    public byte[] derive(String purpose) {
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key.getEncoded(), "HmacSHA256"));
+            return mac.doFinal(purpose.getBytes(StandardCharsets.UTF_8));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public String encrypt(String plaintext) {
         try {
             byte[] iv = new byte[IV_BYTES];

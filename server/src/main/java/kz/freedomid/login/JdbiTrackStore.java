@@ -18,9 +18,9 @@ public final class JdbiTrackStore implements TrackStore {
     public void insert(LoginTrack t) {
         jdbi.useHandle(h -> h.createUpdate("""
                         INSERT INTO login_tracks (id, client_id, redirect_uri, grants, state, created_at, expires_at, kind,
-                            nonce, code_challenge, prompt, max_age, login_hint)
+                            nonce, code_challenge, prompt, max_age, login_hint, dpop_jkt)
                         VALUES (:id, :client, :redirect, :grants, :state, :created, :expires, :kind,
-                            :nonce, :challenge, :prompt, :maxAge, :loginHint)""")
+                            :nonce, :challenge, :prompt, :maxAge, :loginHint, :jkt)""")
                 .bind("id", t.id()).bind("client", t.clientId()).bind("redirect", t.redirectUri())
                 .bind("grants", Grant.join(t.grants())).bind("state", t.state())
                 .bind("created", t.createdAt()).bind("expires", t.expiresAt())
@@ -30,6 +30,7 @@ public final class JdbiTrackStore implements TrackStore {
                 .bind("prompt", t.isOidc() ? t.oidc().prompt() : null)
                 .bind("maxAge", t.isOidc() ? t.oidc().maxAge() : null)
                 .bind("loginHint", t.isOidc() ? t.oidc().loginHint() : null)
+                .bind("jkt", t.isOidc() ? t.oidc().dpopJkt() : null)
                 .execute());
     }
 
@@ -43,7 +44,8 @@ public final class JdbiTrackStore implements TrackStore {
                     boolean noMaxAge = rs.wasNull();
                     LoginTrack.OidcRequest oidc = "oidc".equals(rs.getString("kind"))
                             ? new LoginTrack.OidcRequest(rs.getString("nonce"), rs.getString("code_challenge"),
-                                    rs.getString("prompt"), noMaxAge ? null : maxAge, rs.getString("login_hint"))
+                                    rs.getString("prompt"), noMaxAge ? null : maxAge, rs.getString("login_hint"),
+                                    rs.getString("dpop_jkt"))
                             : null;
                     return new LoginTrack(rs.getObject("id", UUID.class), rs.getObject("client_id", UUID.class),
                             rs.getString("redirect_uri"), Grant.split(rs.getString("grants")), rs.getString("state"),

@@ -137,7 +137,8 @@ public final class LoginFlow {
         LoginTrack.OidcRequest oidc = track.oidc();
         String code = tokens.issueCode(new TokenService.CodeRequest(partner, session.userId(), session.id(),
                 track.grants(), track.redirectUri(), session.authTime(), session.amr(),
-                oidc == null ? null : oidc.nonce(), oidc == null ? null : oidc.codeChallenge()));
+                oidc == null ? null : oidc.nonce(), oidc == null ? null : oidc.codeChallenge(),
+                oidc == null ? null : oidc.dpopJkt()));
         return Optional.of(redirect(track, Map.of(track.isOidc() ? "code" : "authorization_code", code)));
     }
 

@@ -8,10 +8,13 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import kz.freedomid.dpop.DPoP;
+import kz.freedomid.dpop.DPoPException;
 import kz.freedomid.login.LoginFlow;
 import kz.freedomid.partner.Partner;
 import kz.freedomid.partner.PartnerService;
 import kz.freedomid.platform.ApiRequest;
+import kz.freedomid.platform.ErrorHandling;
 import kz.freedomid.platform.FieldErrors;
 import kz.freedomid.platform.FreedomError;
 import kz.freedomid.platform.FreedomException;
@@ -29,9 +32,11 @@ public final class PartnerApiRoutes {
     private final TokenService tokens;
     private final TokenResponses responses;
     private final String issuer;
+    private final DPoP dpop;
 
     public PartnerApiRoutes(PartnerService partners, LoginFlow loginFlow, TokenService tokens, TokenResponses responses,
-                            String issuer) {
+                            String issuer, DPoP dpop) {
+        this.dpop = dpop;
         this.partners = partners;
         this.loginFlow = loginFlow;
         this.tokens = tokens;
@@ -93,15 +98,36 @@ public final class PartnerApiRoutes {
         json(ctx, 200, responses.pair(issued, alg));
     }
 
-    /** 3.5: the user's current data, only the consented fields. */
+    /**
+     * 3.5: the user's current data, only the consented fields. The token comes as Bearer or, bound to a key, as DPoP with
+     * a proof (RFC 9449 §7.1); DPoP failures keep the contract's 100002 body with a DPoP challenge.
+     */
     private void userInfo(Context ctx) {
         ApiRequest.requireNoBody(ctx);
-        Access access = tokens.findAccess(ApiRequest.bearer(ctx))
-                .orElseThrow(() -> new FreedomException(FreedomError.INVALID_ACCESS_TOKEN, "access token not valid"));
+        DPoP.Presented presented;
+        try {
+            presented = dpop.presented(ctx, issuer + "/api/v1/oauth/user");
+        } catch (DPoPException e) {
+            dpopRefused(ctx, e.challenge(), e.nonce());
+            return;
+        }
+        Access access = tokens.findAccess(presented.token(), presented.jkt()).orElse(null);
+        if (access == null && presented.dpop()) {
+            dpopRefused(ctx, DPoP.challenge("invalid_token", "The access token is invalid or expired."), null);
+            return;
+        }
+        if (access == null) throw new FreedomException(FreedomError.INVALID_ACCESS_TOKEN, "access token not valid");
+        if (presented.dpop()) ctx.header("DPoP-Nonce", dpop.nonce());
         if (!(access instanceof AccessGrant grant)) {
             throw new FreedomException(FreedomError.FORBIDDEN, "a service token cannot read user info");
         }
         json(ctx, 200, UserInfo.of(grant.user(), grant.extras(), grant.grants()));
+    }
+
+    private static void dpopRefused(Context ctx, String challenge, String nonce) {
+        ErrorHandling.writeEnvelope(ctx, 401, FreedomError.INVALID_ACCESS_TOKEN, Map.of());
+        ctx.header("WWW-Authenticate", challenge); // in place of the envelope's Bearer challenge
+        if (nonce != null) ctx.header("DPoP-Nonce", nonce);
     }
 
     private void errors(Context ctx) {

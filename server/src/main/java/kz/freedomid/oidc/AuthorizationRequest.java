@@ -33,8 +33,11 @@ record AuthorizationRequest(Set<Grant> grants, LoginTrack.OidcRequest oidc, Set<
         Set<String> prompt = prompt(params.optional("prompt"));
         Integer maxAge = maxAge(params.optional("max_age"));
         String loginHint = Optional.ofNullable(params.optional("login_hint")).flatMap(UserService::normalizePhone).orElse(null);
+        // RFC 9449 §10: the code will be redeemed only with a DPoP proof of this key (a JWK SHA-256 thumbprint).
+        String dpopJkt = params.optional("dpop_jkt");
+        if (dpopJkt != null && !dpopJkt.matches("[A-Za-z0-9_-]{43}")) throw OAuthException.invalidRequest("dpop_jkt is malformed.");
         LoginTrack.OidcRequest oidc = new LoginTrack.OidcRequest(nonce, challenge,
-                prompt.contains("login") ? "login" : prompt.contains("consent") ? "consent" : null, maxAge, loginHint);
+                prompt.contains("login") ? "login" : prompt.contains("consent") ? "consent" : null, maxAge, loginHint, dpopJkt);
         return new AuthorizationRequest(grants, oidc, prompt, Messages.pick(params.optional("ui_locales")));
     }
 

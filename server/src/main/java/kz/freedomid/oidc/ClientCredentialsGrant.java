@@ -19,6 +19,11 @@ final class ClientCredentialsGrant implements TokenGrant {
 
     @Override
     public Map<String, Object> grant(Partner client, OAuthParams params, String clientIp) {
+        return grant(client, params, clientIp, null);
+    }
+
+    @Override
+    public Map<String, Object> grant(Partner client, OAuthParams params, String clientIp, String dpopJkt) {
         if (client.settings().publicClient()) {
             throw OAuthException.unauthorizedClient("A public client cannot use client_credentials.");
         }
@@ -28,6 +33,6 @@ final class ClientCredentialsGrant implements TokenGrant {
         if (!allowed.containsAll(requested)) {
             throw OAuthException.invalidScope("The client does not have the permissions " + requested + ".");
         }
-        return responses.build(client, tokens.issueServiceToken(client, requested, clientIp), tokens.now());
+        return responses.build(client, tokens.issueServiceToken(client, requested, clientIp, dpopJkt), tokens.now());
     }
 }

@@ -58,6 +58,7 @@ final class Discovery {
         d.put("backchannel_logout_supported", true);
         d.put("backchannel_logout_session_supported", true);
         d.put("authorization_response_iss_parameter_supported", true);
+        d.put("dpop_signing_alg_values_supported", kz.freedomid.dpop.DPoP.ALGORITHMS); // RFC 9449 §5.1
         return Json.write(d);
     }
 }

@@ -75,6 +75,13 @@ public final class OAuthParams {
         return out.toString();
     }
 
+    /** A copy with {@code name} set to the single {@code value}. */
+    OAuthParams with(String name, String value) {
+        Map<String, List<String>> copy = new LinkedHashMap<>(values);
+        copy.put(name, List.of(value));
+        return new OAuthParams(copy);
+    }
+
     /** The inverse of {@link #encode}. */
     static OAuthParams decode(String form) {
         Map<String, List<String>> values = new LinkedHashMap<>();

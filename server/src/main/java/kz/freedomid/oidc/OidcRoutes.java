@@ -21,14 +21,14 @@ public final class OidcRoutes {
 
     public OidcRoutes(String issuer, PartnerService partners, LoginFlow flow, SessionService sessions, TokenService tokens,
                       SigningKeys keys, IdTokens idTokens, Pages pages, kz.freedomid.callback.SessionEnd sessionEnd,
-                      PushedRequests pushedRequests, ClientAssertions assertions) {
+                      PushedRequests pushedRequests, ClientAssertions assertions, kz.freedomid.dpop.DPoP dpop) {
         ClientAuthentication clients = new ClientAuthentication(partners, assertions);
         this.discovery = Discovery.document(issuer);
         this.keys = keys;
         this.authorize = new AuthorizeEndpoint(partners, pushedRequests, flow, sessions, pages, issuer);
-        this.token = new TokenEndpoint(clients, tokens, idTokens);
-        this.info = new TokenInfoEndpoints(tokens, clients, issuer);
-        this.par = new ParEndpoint(clients, pushedRequests);
+        this.token = new TokenEndpoint(clients, tokens, idTokens, dpop, issuer);
+        this.info = new TokenInfoEndpoints(tokens, clients, issuer, dpop);
+        this.par = new ParEndpoint(clients, pushedRequests, dpop, issuer);
         this.logout = new LogoutEndpoint(idTokens, partners, sessions, sessionEnd, pages);
     }
 

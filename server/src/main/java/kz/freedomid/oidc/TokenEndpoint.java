@@ -2,6 +2,8 @@ package kz.freedomid.oidc;
 
 import io.javalin.http.Context;
 import java.util.Map;
+import kz.freedomid.dpop.DPoP;
+import kz.freedomid.dpop.DPoPException;
 import kz.freedomid.partner.Partner;
 import kz.freedomid.platform.Json;
 import kz.freedomid.platform.OAuthException;
@@ -12,9 +14,13 @@ import kz.freedomid.keys.IdTokens;
 final class TokenEndpoint {
     private final ClientAuthentication clients;
     private final Map<String, TokenGrant> grants;
+    private final DPoP dpop;
+    private final String url;
 
-    TokenEndpoint(ClientAuthentication clients, TokenService tokens, IdTokens idTokens) {
+    TokenEndpoint(ClientAuthentication clients, TokenService tokens, IdTokens idTokens, DPoP dpop, String issuer) {
         this.clients = clients;
+        this.dpop = dpop;
+        this.url = issuer + "/api/v1/oidc/token";
         TokenResponseBuilder responses = new TokenResponseBuilder(idTokens);
         this.grants = Map.of(
                 "authorization_code", new AuthorizationCodeGrant(tokens, responses),
@@ -28,8 +34,20 @@ final class TokenEndpoint {
         Partner client = clients.authenticate(ctx, params);
         TokenGrant grant = grants.get(grantType);
         if (grant == null) throw OAuthException.unsupportedGrantType(grantType);
-        Map<String, Object> body = grant.grant(client, params, ctx.ip());
+        DPoP.Proof proof = proof(ctx);
+        Map<String, Object> body = grant.grant(client, params, ctx.ip(), proof == null ? null : proof.jkt());
+        if (proof != null) ctx.header("DPoP-Nonce", dpop.nonce());
         ctx.contentType("application/json; charset=utf-8").header("Cache-Control", "no-store").header("Pragma", "no-cache")
                 .result(Json.write(body));
+    }
+
+    /** RFC 9449 §5: the request's DPoP proof, null without one; a bad one is invalid_dpop_proof or use_dpop_nonce (400). */
+    private DPoP.Proof proof(Context ctx) {
+        try {
+            return dpop.verify(DPoP.proofs(ctx), "POST", url, null);
+        } catch (DPoPException e) {
+            ctx.header("DPoP-Nonce", e.nonce());
+            throw OAuthException.of(400, e.error(), e.description());
+        }
     }
 }

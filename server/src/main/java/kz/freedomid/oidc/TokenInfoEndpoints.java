@@ -4,9 +4,10 @@ import io.javalin.http.Context;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Collectors;
+import kz.freedomid.dpop.DPoP;
+import kz.freedomid.dpop.DPoPException;
 import kz.freedomid.partner.Grant;
 import kz.freedomid.partner.Partner;
-import kz.freedomid.platform.ApiRequest;
 import kz.freedomid.platform.Json;
 import kz.freedomid.platform.OAuthException;
 import kz.freedomid.token.AccessGrant;
@@ -19,23 +20,49 @@ final class TokenInfoEndpoints {
     private final TokenService tokens;
     private final ClientAuthentication clients;
     private final String issuer;
+    private final DPoP dpop;
+    private final String userinfoUrl;
 
-    TokenInfoEndpoints(TokenService tokens, ClientAuthentication clients, String issuer) {
+    TokenInfoEndpoints(TokenService tokens, ClientAuthentication clients, String issuer, DPoP dpop) {
         this.tokens = tokens;
         this.clients = clients;
         this.issuer = issuer;
+        this.dpop = dpop;
+        this.userinfoUrl = issuer + "/api/v1/oidc/userinfo";
     }
 
-    /** GET or POST; the token in the Authorization header, or as access_token in a form body (RFC 6750 §2.2). */
+    /**
+     * GET or POST; the token in the Authorization header (Bearer, or DPoP with a proof: RFC 9449 §7.1), or as access_token
+     * in a form body (RFC 6750 §2.2). A DPoP-bound token sent as a bearer token is not found (§7.2).
+     */
     void userinfo(Context ctx) {
-        String token = ApiRequest.bearer(ctx);
-        if (token == null && "POST".equals(ctx.method().name())) token = OAuthParams.body(ctx).optional("access_token");
-        if (token == null) throw OAuthException.invalidToken("An access token is required.");
+        DPoP.Presented presented = presented(ctx);
+        String token = presented.token();
+        if (token == null && !presented.dpop() && "POST".equals(ctx.method().name())) {
+            token = OAuthParams.body(ctx).optional("access_token");
+        }
+        if (token == null) throw invalidToken(presented, "An access token is required.");
         // A service token has no user: to userinfo it is no valid access token at all.
-        AccessGrant grant = tokens.findAccess(token).filter(AccessGrant.class::isInstance).map(AccessGrant.class::cast)
-                .orElseThrow(() -> OAuthException.invalidToken("The access token is invalid or expired."));
+        AccessGrant grant = tokens.findAccess(token, presented.jkt()).filter(AccessGrant.class::isInstance)
+                .map(AccessGrant.class::cast)
+                .orElseThrow(() -> invalidToken(presented, "The access token is invalid or expired."));
+        if (presented.dpop()) ctx.header("DPoP-Nonce", dpop.nonce());
         if (!grant.grants().contains(Grant.OPENID)) throw OAuthException.insufficientScope("The token lacks the openid scope.");
         json(ctx, OidcClaims.of(grant.user(), grant.extras(), grant.grants()));
+    }
+
+    private DPoP.Presented presented(Context ctx) {
+        try {
+            return dpop.presented(ctx, userinfoUrl);
+        } catch (DPoPException e) {
+            ctx.header("DPoP-Nonce", e.nonce());
+            throw OAuthException.withChallenge(401, e.error(), e.description(), e.challenge());
+        }
+    }
+
+    private static OAuthException invalidToken(DPoP.Presented presented, String description) {
+        return presented.dpop() ? OAuthException.withChallenge(401, "invalid_token", description,
+                DPoP.challenge("invalid_token", description)) : OAuthException.invalidToken(description);
     }
 
     /** RFC 7009 §2.2: 200 whether or not the token was known; another client's token is left alone. */
@@ -64,7 +91,8 @@ final class TokenInfoEndpoints {
                 : pair.grants().stream().map(Grant::wireName).collect(Collectors.joining(" ")));
         out.put("client_id", pair.clientId().toString());
         out.put("sub", pair.isServiceToken() ? pair.clientId().toString() : pair.userId().toString());
-        out.put("token_type", found.get().refresh() ? "refresh_token" : "Bearer");
+        out.put("token_type", found.get().refresh() ? "refresh_token" : pair.dpopJkt() != null ? "DPoP" : "Bearer");
+        if (pair.dpopJkt() != null) out.put("cnf", Map.of("jkt", pair.dpopJkt())); // RFC 9449 §6.2
         out.put("exp", expiry(found.get()).getEpochSecond());
         out.put("iat", pair.createdAt().getEpochSecond());
         out.put("iss", issuer);

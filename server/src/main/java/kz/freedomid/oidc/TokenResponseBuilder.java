@@ -22,7 +22,7 @@ final class TokenResponseBuilder {
         var pair = issued.pair();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("access_token", issued.accessToken());
-        out.put("token_type", "Bearer");
+        out.put("token_type", pair.dpopJkt() != null ? "DPoP" : "Bearer"); // RFC 9449 §5
         out.put("expires_in", Math.max(0, Duration.between(now, pair.accessExpiresAt()).toSeconds()));
         if (issued.refreshToken() != null) out.put("refresh_token", issued.refreshToken());
         if (pair.grants().contains(Grant.OPENID)) out.put("id_token", idTokens.issue(issued, client.settings().idTokenAlg()));

@@ -26,12 +26,13 @@ public record Config(
         Lifetimes lifetimes,
         Duration auditRetention,
         String adminToken,
-        RateLimitSettings rateLimits) {
+        RateLimitSettings rateLimits,
+        boolean dpopNonceRequired) {
 
     /** The same settings on another port (0 picks a free one): a second node on the same database, in tests. */
     public Config withPort(int otherPort) {
         return new Config(otherPort, issuer, dbUrl, dbUser, dbPassword, dataDir, dev, smsSender, smsUrl, masterKey,
-                keyRotation, jobPolling, lifetimes, auditRetention, adminToken, rateLimits);
+                keyRotation, jobPolling, lifetimes, auditRetention, adminToken, rateLimits, dpopNonceRequired);
     }
 
     @Override
@@ -108,7 +109,18 @@ public record Config(
                 Duration.ofMillis(intSetting(env, "FREEDOM_ID_JOB_POLL_MS", 2000, 50, 600_000)),
                 Lifetimes.defaults().withSession(Duration.ofHours(intSetting(env, "FREEDOM_ID_SESSION_HOURS", 720, 1, 8760)),
                         Duration.ofHours(intSetting(env, "FREEDOM_ID_SESSION_IDLE_HOURS", 168, 1, 8760))),
-                auditRetention(env), adminToken(env), RateLimitSettings.from(env));
+                auditRetention(env), adminToken(env), RateLimitSettings.from(env), dpopNonceRequired(env));
+    }
+
+    /** FREEDOM_ID_DPOP_NONCE: {@code optional} (default; a nonce is offered and checked when sent) or {@code required}. */
+    private static boolean dpopNonceRequired(Map<String, String> env) {
+        String raw = env.get("FREEDOM_ID_DPOP_NONCE");
+        if (raw == null || raw.isBlank()) return false;
+        return switch (raw.trim().toLowerCase(Locale.ROOT)) {
+            case "required" -> true;
+            case "optional" -> false;
+            default -> throw new BadSettingException("FREEDOM_ID_DPOP_NONCE", "expected required or optional, got '" + raw + "'");
+        };
     }
 
     public boolean adminApiEnabled() {

@@ -59,6 +59,11 @@ public final class OAuthException extends RuntimeException {
         return new OAuthException(error, description, status, null);
     }
 
+    /** An error with its own WWW-Authenticate challenge (e.g. RFC 9449 §7.1's DPoP scheme). */
+    public static OAuthException withChallenge(int status, String error, String description, String wwwAuthenticate) {
+        return new OAuthException(error, description, status, wwwAuthenticate);
+    }
+
     public String error() {
         return error;
     }

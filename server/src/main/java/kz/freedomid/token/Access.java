@@ -10,4 +10,7 @@ public sealed interface Access permits AccessGrant, ServiceAccess {
     UUID clientId();
 
     Instant accessExpiresAt();
+
+    /** The DPoP key thumbprint the token is bound to (RFC 9449 §6), null for a bearer token. */
+    String dpopJkt();
 }

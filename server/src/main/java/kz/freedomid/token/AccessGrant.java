@@ -12,4 +12,4 @@ import kz.freedomid.user.UserExtras;
  * phones, emails and cards only when {@code grants} release them; the other lists are empty.
  */
 public record AccessGrant(UUID pairId, UUID clientId, Set<Grant> grants, Instant accessExpiresAt, User user,
-                          UserExtras extras) implements Access {}
+                          UserExtras extras, String dpopJkt) implements Access {}

@@ -19,7 +19,7 @@ import org.jdbi.v3.core.statement.StatementContext;
 
 public final class JdbiTokenStore implements TokenStore {
     private static final String PAIR_COLUMNS = "id, grant_id, client_id, user_id, session_id, grants, access_hash, "
-            + "refresh_hash, access_expires_at, refresh_expires_at, revoke_uri, auth_time, amr, created_at, nonce, permissions";
+            + "refresh_hash, access_expires_at, refresh_expires_at, revoke_uri, auth_time, amr, created_at, nonce, permissions, dpop_jkt";
 
     private final Jdbi jdbi;
 
@@ -31,14 +31,14 @@ public final class JdbiTokenStore implements TokenStore {
     public void insertCode(AuthCode c) {
         jdbi.useHandle(h -> h.createUpdate("""
                         INSERT INTO auth_codes (code_hash, client_id, user_id, session_id, grants, redirect_uri, auth_time,
-                            amr, grant_id, created_at, expires_at, nonce, code_challenge)
+                            amr, grant_id, created_at, expires_at, nonce, code_challenge, dpop_jkt)
                         VALUES (:hash, :client, :user, :session, :grants, :redirect, :authTime, :amr, :grant, :created, :expires,
-                            :nonce, :challenge)""")
+                            :nonce, :challenge, :jkt)""")
                 .bind("hash", c.codeHash()).bind("client", c.clientId()).bind("user", c.userId())
                 .bind("session", c.sessionId()).bind("grants", Grant.join(c.grants()))
                 .bind("redirect", c.redirectUri()).bind("authTime", c.authTime()).bind("amr", c.amr())
                 .bind("grant", c.grantId()).bind("created", c.createdAt()).bind("expires", c.expiresAt())
-                .bind("nonce", c.nonce()).bind("challenge", c.codeChallenge())
+                .bind("nonce", c.nonce()).bind("challenge", c.codeChallenge()).bind("jkt", c.dpopJkt())
                 .execute());
     }
 
@@ -101,7 +101,7 @@ public final class JdbiTokenStore implements TokenStore {
      */
     private static final String FIND_ACCESS = "SELECT t.id AS pair_id, t.client_id AS pair_client_id, "
             + "t.user_id AS pair_user_id, t.grants AS pair_grants, t.permissions AS pair_permissions, "
-            + "p.permissions AS partner_permissions, t.access_expires_at AS pair_expires, u.*, "
+            + "p.permissions AS partner_permissions, t.access_expires_at AS pair_expires, t.dpop_jkt AS pair_jkt, u.*, "
             + whenGranted(Grant.READ_PHONES, JdbiUserStore.phonesOf("t.user_id")) + " AS extra_phones, "
             + whenGranted(Grant.READ_EMAILS, JdbiUserStore.emailsOf("t.user_id")) + " AS extra_emails, "
             + whenGranted(Grant.READ_CARDS, JdbiUserStore.cardsOf("t.user_id")) + " AS extra_cards "
@@ -129,14 +129,14 @@ public final class JdbiTokenStore implements TokenStore {
         java.util.Set<String> held = new java.util.HashSet<>(permissions(rs.getString("pair_permissions")));
         held.retainAll(permissions(rs.getString("partner_permissions")));
         return new ServiceAccess(rs.getObject("pair_id", UUID.class), rs.getObject("pair_client_id", UUID.class), held,
-                instant(rs, "pair_expires"));
+                instant(rs, "pair_expires"), rs.getString("pair_jkt"));
     }
 
     private static Access userAccess(ResultSet rs, StatementContext ctx) throws SQLException {
         return new AccessGrant(rs.getObject("pair_id", UUID.class), rs.getObject("pair_client_id", UUID.class),
                 Grant.split(rs.getString("pair_grants")), instant(rs, "pair_expires"), JdbiUserStore.map(rs, ctx),
                 new UserExtras(JdbiUserStore.strings(rs, "extra_phones"), JdbiUserStore.strings(rs, "extra_emails"),
-                        JdbiUserStore.cards(rs, "extra_cards")));
+                        JdbiUserStore.cards(rs, "extra_cards")), rs.getString("pair_jkt"));
     }
 
     @Override
@@ -152,7 +152,7 @@ public final class JdbiTokenStore implements TokenStore {
 
     private static void insertPair(Handle h, TokenPair p) {
         h.createUpdate("INSERT INTO token_pairs (" + PAIR_COLUMNS + ") VALUES (:id, :grant, :client, :user, :session, "
-                        + ":grants, :access, :refresh, :accessExp, :refreshExp, :revokeUri, :authTime, :amr, :created, :nonce, :permissions)")
+                        + ":grants, :access, :refresh, :accessExp, :refreshExp, :revokeUri, :authTime, :amr, :created, :nonce, :permissions, :jkt)")
                 .bind("id", p.id()).bind("grant", p.grantId()).bind("client", p.clientId()).bind("user", p.userId())
                 .bind("session", p.sessionId())
                 .bind("grants", p.grants().isEmpty() ? "" : Grant.join(p.grants())) // a service token has none
@@ -160,7 +160,7 @@ public final class JdbiTokenStore implements TokenStore {
                 .bind("accessExp", p.accessExpiresAt()).bind("refreshExp", p.refreshExpiresAt())
                 .bind("revokeUri", p.revokeUri()).bind("authTime", p.authTime()).bind("amr", p.amr())
                 .bind("created", p.createdAt()).bind("nonce", p.nonce())
-                .bind("permissions", String.join(" ", new java.util.TreeSet<>(p.permissions())))
+                .bind("permissions", String.join(" ", new java.util.TreeSet<>(p.permissions()))).bind("jkt", p.dpopJkt())
                 .execute();
     }
 
@@ -280,7 +280,8 @@ public final class JdbiTokenStore implements TokenStore {
                 rs.getObject("user_id", UUID.class), rs.getObject("session_id", UUID.class),
                 Grant.split(rs.getString("grants")), rs.getString("redirect_uri"), instant(rs, "auth_time"),
                 rs.getString("amr"), rs.getObject("grant_id", UUID.class), instant(rs, "created_at"),
-                instant(rs, "expires_at"), instant(rs, "used_at"), rs.getString("nonce"), rs.getString("code_challenge"));
+                instant(rs, "expires_at"), instant(rs, "used_at"), rs.getString("nonce"), rs.getString("code_challenge"),
+                rs.getString("dpop_jkt"));
     }
 
     private static TokenPair mapPair(ResultSet rs, StatementContext ctx) throws SQLException {
@@ -289,7 +290,8 @@ public final class JdbiTokenStore implements TokenStore {
                 rs.getObject("session_id", UUID.class), Grant.split(rs.getString("grants")),
                 rs.getString("access_hash"), rs.getString("refresh_hash"), instant(rs, "access_expires_at"),
                 instant(rs, "refresh_expires_at"), rs.getString("revoke_uri"), instant(rs, "auth_time"),
-                rs.getString("amr"), instant(rs, "created_at"), rs.getString("nonce"), permissions(rs.getString("permissions")));
+                rs.getString("amr"), instant(rs, "created_at"), rs.getString("nonce"), permissions(rs.getString("permissions")),
+                rs.getString("dpop_jkt"));
     }
 
     static java.util.Set<String> permissions(String stored) {

@@ -8,7 +8,7 @@ import java.util.UUID;
  * A live service token (client_credentials, contract 4.3): no user. {@code permissions} are those the token was issued
  * with that the partner still holds, so withdrawing a permission takes effect at once.
  */
-public record ServiceAccess(UUID pairId, UUID clientId, Set<String> permissions, Instant accessExpiresAt)
+public record ServiceAccess(UUID pairId, UUID clientId, Set<String> permissions, Instant accessExpiresAt, String dpopJkt)
         implements Access {
     public ServiceAccess {
         permissions = Set.copyOf(permissions);

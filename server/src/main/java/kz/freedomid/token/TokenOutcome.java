@@ -26,6 +26,8 @@ public sealed interface TokenOutcome {
         PKCE_FAILED,
         /** Revoked, or the user or partner is disabled. */
         REVOKED,
+        /** DPoP (RFC 9449): no proof, or a proof of another key, for a code or refresh token bound to a key. */
+        DPOP_KEY_MISMATCH,
         /** A code used twice or a rotated refresh token presented again: the grant was revoked. */
         REUSED
     }

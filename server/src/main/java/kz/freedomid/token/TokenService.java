@@ -25,14 +25,25 @@ public final class TokenService {
     /** Contract 1: access and refresh tokens are exactly 128 characters of [A-Za-z0-9]. */
     public static final int TOKEN_LENGTH = 128;
 
+    /** {@code dpopJkt}: the DPoP key the code is bound to by the authorization request's dpop_jkt (RFC 9449 §10). */
     public record CodeRequest(Partner partner, UUID userId, UUID sessionId, Set<Grant> grants, String redirectUri,
-                              Instant authTime, String amr, String nonce, String codeChallenge) {}
+                              Instant authTime, String amr, String nonce, String codeChallenge, String dpopJkt) {
+        public CodeRequest(Partner partner, UUID userId, UUID sessionId, Set<Grant> grants, String redirectUri,
+                           Instant authTime, String amr, String nonce, String codeChallenge) {
+            this(partner, userId, sessionId, grants, redirectUri, authTime, amr, nonce, codeChallenge, null);
+        }
+    }
 
     /**
      * A code exchange. {@code redirectUri} null skips the check (the partner API has no such parameter); the OIDC
-     * token endpoint always passes it (RFC 6749 §4.1.3).
+     * token endpoint always passes it (RFC 6749 §4.1.3). {@code dpopJkt} is the key of the request's DPoP proof, if any:
+     * the pair is bound to it (RFC 9449 §5).
      */
-    public record Exchange(String code, String redirectUri, String codeVerifier, String revokeUri) {}
+    public record Exchange(String code, String redirectUri, String codeVerifier, String revokeUri, String dpopJkt) {
+        public Exchange(String code, String redirectUri, String codeVerifier, String revokeUri) {
+            this(code, redirectUri, codeVerifier, revokeUri, null);
+        }
+    }
 
     private final TokenStore store;
     private final Secrets secrets;
@@ -59,7 +70,8 @@ public final class TokenService {
         Instant now = clock.instant();
         store.insertCode(new AuthCode(Secrets.sha256(code), request.partner().clientId(), request.userId(),
                 request.sessionId(), request.grants(), request.redirectUri(), request.authTime(), request.amr(),
-                ids.random(), now, now.plus(lifetimes.authCode()), null, request.nonce(), request.codeChallenge()));
+                ids.random(), now, now.plus(lifetimes.authCode()), null, request.nonce(), request.codeChallenge(),
+                request.dpopJkt()));
         return code;
     }
 
@@ -84,11 +96,13 @@ public final class TokenService {
                     }
                     // RFC 9700 §4.8.2: a verifier for a code requested without a challenge is a PKCE downgrade.
                     if (c.codeChallenge() == null && exchange.codeVerifier() != null) return TokenOutcome.Reason.PKCE_FAILED;
+                    // RFC 9449 §10: a code bound with dpop_jkt is redeemed only with a proof of that key.
+                    if (c.dpopJkt() != null && !c.dpopJkt().equals(exchange.dpopJkt())) return TokenOutcome.Reason.DPOP_KEY_MISMATCH;
                     return null;
                 },
                 c -> issued(mint(partner.clientId(), lifetimesOf(partner), c.grantId(), c.userId(), c.sessionId(), c.grants(),
                         exchange.revokeUri() != null ? exchange.revokeUri() : partner.revokeUri(), c.authTime(), c.amr(),
-                        c.nonce(), now), clientIp));
+                        c.nonce(), exchange.dpopJkt(), now), clientIp));
         recordReuse(outcome, "authorization_code", clientIp);
         if (outcome instanceof TokenOutcome.Issued) meters.issuedByCode.increment();
         return outcome;
@@ -99,15 +113,25 @@ public final class TokenService {
      * authenticated client at the OIDC endpoint (the token must be its own); null on the partner API's PATCH.
      */
     public TokenOutcome refresh(Partner client, String refreshToken, String clientIp) {
+        return refresh(client, refreshToken, clientIp, null);
+    }
+
+    /**
+     * A refresh with the key of the request's DPoP proof ({@code dpopJkt}, null without one). RFC 9449 §5: a public
+     * client's bound refresh token needs a proof of the same key; a confidential client's needs a proof (it may move to a
+     * new key, since the client authenticates). The new pair is bound to the proof's key.
+     */
+    public TokenOutcome refresh(Partner client, String refreshToken, String clientIp, String dpopJkt) {
         if (refreshToken == null || refreshToken.length() != TOKEN_LENGTH) {
             return new TokenOutcome.Rejected(TokenOutcome.Reason.UNKNOWN);
         }
         Instant now = clock.instant();
         TokenOutcome outcome = store.rotateRefresh(Secrets.sha256(refreshToken), now,
-                old -> client != null && !old.clientId().equals(client.clientId()) ? TokenOutcome.Reason.WRONG_CLIENT : null,
+                old -> client != null && !old.clientId().equals(client.clientId()) ? TokenOutcome.Reason.WRONG_CLIENT
+                        : refreshKeyRefused(client, old, dpopJkt) ? TokenOutcome.Reason.DPOP_KEY_MISMATCH : null,
                 // The partner's lifetimes come with the pair from the store's one query: no second lookup on this hot path.
                 (old, ttl) -> refreshed(old, mint(old.clientId(), ttl, old.grantId(), old.userId(), old.sessionId(),
-                        old.grants(), old.revokeUri(), old.authTime(), old.amr(), old.nonce(), now), clientIp));
+                        old.grants(), old.revokeUri(), old.authTime(), old.amr(), old.nonce(), dpopJkt, now), clientIp));
         recordReuse(outcome, "refresh_token", clientIp);
         if (outcome instanceof TokenOutcome.Issued) meters.refreshed.increment();
         return outcome;
@@ -115,11 +139,16 @@ public final class TokenService {
 
     /** A service token (client_credentials): the partner's permissions, no user, no refresh token (RFC 6749 §4.4.3). */
     public IssuedTokens issueServiceToken(Partner partner, Set<String> permissions, String clientIp) {
+        return issueServiceToken(partner, permissions, clientIp, null);
+    }
+
+    /** The same, bound to the key of the request's DPoP proof when {@code dpopJkt} is set (RFC 9449 §5). */
+    public IssuedTokens issueServiceToken(Partner partner, Set<String> permissions, String clientIp, String dpopJkt) {
         Instant now = clock.instant();
         String access = secrets.alphanumeric(TOKEN_LENGTH);
         TokenPair pair = new TokenPair(ids.v7(), ids.random(), partner.clientId(), null, null, Set.of(),
                 Secrets.sha256(access), null, now.plus(accessTtl(partner)), now.plus(accessTtl(partner)), null, null,
-                null, now, null, permissions);
+                null, now, null, permissions, dpopJkt);
         store.insertServiceToken(pair, audit.event(Actor.partner(partner.clientId()), "token.issued",
                 partner.clientId().toString(), clientIp, AuditEvent.details("grant_type", "client_credentials",
                         "pair_id", pair.id(), "permissions", permissions)));
@@ -127,10 +156,19 @@ public final class TokenService {
         return new IssuedTokens(pair, access, null);
     }
 
-    /** A live access token of either kind; callers tell a user's token from a service token by its type. */
+    /**
+     * A live access token of either kind presented as a bearer token; callers tell a user's token from a service token by
+     * its type. A token bound to a DPoP key is not found: it is no bearer token (RFC 9449 §7.2).
+     */
     public Optional<Access> findAccess(String accessToken) {
+        return findAccess(accessToken, null);
+    }
+
+    /** A live access token presented with a verified DPoP proof of key {@code dpopJkt}: found only when bound to it. */
+    public Optional<Access> findAccess(String accessToken, String dpopJkt) {
         if (accessToken == null || accessToken.length() != TOKEN_LENGTH) return Optional.empty();
-        return store.findAccess(Secrets.sha256(accessToken), clock.instant());
+        return store.findAccess(Secrets.sha256(accessToken), clock.instant())
+                .filter(access -> java.util.Objects.equals(access.dpopJkt(), dpopJkt));
     }
 
     /** An access or refresh token of this client, live or not (RFC 7662); another client's token is not found. */
@@ -191,6 +229,12 @@ public final class TokenService {
         }
     }
 
+    private static boolean refreshKeyRefused(Partner client, TokenPair old, String dpopJkt) {
+        if (old.dpopJkt() == null) return false;
+        if (dpopJkt == null) return true; // also the partner API's PATCH, which takes no proof
+        return client != null && client.settings().publicClient() && !old.dpopJkt().equals(dpopJkt);
+    }
+
     private Duration accessTtl(Partner partner) {
         return partner != null && partner.accessTtl() != null ? partner.accessTtl() : lifetimes.access();
     }
@@ -226,14 +270,15 @@ public final class TokenService {
     }
 
     private IssuedTokens mint(UUID clientId, TokenStore.PartnerLifetimes ttl, UUID grantId, UUID userId, UUID sessionId,
-                              Set<Grant> grants, String revokeUri, Instant authTime, String amr, String nonce, Instant now) {
+                              Set<Grant> grants, String revokeUri, Instant authTime, String amr, String nonce, String dpopJkt,
+                              Instant now) {
         Duration accessTtl = ttl.access() != null ? ttl.access() : lifetimes.access();
         Duration refreshTtl = ttl.refresh() != null ? ttl.refresh() : lifetimes.refresh();
         String access = secrets.alphanumeric(TOKEN_LENGTH);
         String refresh = secrets.alphanumeric(TOKEN_LENGTH);
         TokenPair pair = new TokenPair(ids.v7(), grantId, clientId, userId, sessionId, grants,
                 Secrets.sha256(access), Secrets.sha256(refresh), now.plus(accessTtl), now.plus(refreshTtl),
-                revokeUri, authTime, amr, now, nonce, Set.of());
+                revokeUri, authTime, amr, now, nonce, Set.of(), dpopJkt);
         return new IssuedTokens(pair, access, refresh);
     }
 }
