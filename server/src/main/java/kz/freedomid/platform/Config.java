@@ -26,12 +26,13 @@ public record Config(
         Lifetimes lifetimes,
         Duration auditRetention,
         String adminToken,
-        RateLimitSettings rateLimits) {
+        RateLimitSettings rateLimits,
+        kz.freedomid.registration.RegistrationPolicy registration) {
 
     /** The same settings on another port (0 picks a free one): a second node on the same database, in tests. */
     public Config withPort(int otherPort) {
         return new Config(otherPort, issuer, dbUrl, dbUser, dbPassword, dataDir, dev, smsSender, smsUrl, masterKey,
-                keyRotation, jobPolling, lifetimes, auditRetention, adminToken, rateLimits);
+                keyRotation, jobPolling, lifetimes, auditRetention, adminToken, rateLimits, registration);
     }
 
     @Override
@@ -108,7 +109,8 @@ public record Config(
                 Duration.ofMillis(intSetting(env, "FREEDOM_ID_JOB_POLL_MS", 2000, 50, 600_000)),
                 Lifetimes.defaults().withSession(Duration.ofHours(intSetting(env, "FREEDOM_ID_SESSION_HOURS", 720, 1, 8760)),
                         Duration.ofHours(intSetting(env, "FREEDOM_ID_SESSION_IDLE_HOURS", 168, 1, 8760))),
-                auditRetention(env), adminToken(env), RateLimitSettings.from(env));
+                auditRetention(env), adminToken(env), RateLimitSettings.from(env),
+                kz.freedomid.registration.RegistrationPolicy.from(env, dev));
     }
 
     public boolean adminApiEnabled() {
