@@ -11,6 +11,7 @@ import kz.freedomid.platform.ErrorHandling;
 import kz.freedomid.platform.FreedomException;
 import kz.freedomid.platform.Json;
 import kz.freedomid.platform.OAuthException;
+import kz.freedomid.platform.RequestIds;
 
 /**
  * {@code POST /api/v1/oidc/register} (RFC 7591 §3) with an initial access token, and
@@ -21,6 +22,8 @@ public final class RegistrationRoutes {
     /** RFC 7592 §2.2: the server's own values, which an update request must not send. */
     private static final Set<String> SERVER_FIELDS = Set.of("registration_access_token", "registration_client_uri",
             "client_secret_expires_at", "client_id_issued_at");
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RegistrationRoutes.class);
 
     private final RegistrationService registrations;
     private final MetadataParser parser;
@@ -37,9 +40,11 @@ public final class RegistrationRoutes {
         routes.get(PATH + "/{client_id}", this::read);
         routes.put(PATH + "/{client_id}", this::update);
         routes.delete(PATH + "/{client_id}", this::delete);
-        routes.exception(RegistrationException.class, (e, ctx) -> ErrorHandling.writeOAuth(ctx,
-                e.error().equals(RegistrationException.INVALID_TOKEN) ? OAuthException.invalidToken(e.description())
-                        : OAuthException.of(400, e.error(), e.description())));
+        routes.exception(RegistrationException.class, (e, ctx) -> {
+            LOG.info("{} {} -> {} ({}) [{}]", ctx.method(), ctx.path(), e.error(), e.description(), RequestIds.of(ctx));
+            ErrorHandling.writeOAuth(ctx, e.error().equals(RegistrationException.INVALID_TOKEN)
+                    ? OAuthException.invalidToken(e.description()) : OAuthException.of(400, e.error(), e.description()));
+        });
     }
 
     private void create(Context ctx) {
