@@ -244,6 +244,7 @@ public final class App implements AutoCloseable {
             login.register(routes);
             new AccountRoutes(account, sessions, loginFlow, pages).register(routes);
             if (config.adminApiEnabled()) new AdminApi(config.adminToken(), partnerAdmin, userAdmin, keyAdmin, audit).register(routes);
+            if (config.adminApiEnabled()) new kz.freedomid.admin.AdminRegistrationTokenRoutes(registrationTokens).register(routes);
             if (config.dev()) {
                 if (sms instanceof DevOutbox outbox) new DevRoutes(outbox).register(routes);
                 new DemoRoutes(demoPartner, pages, this::port).register(routes);
