@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@code /admin/api/v1/registration-tokens}, and the registration policy set in the environment: this server lets
- * registered clients use client_credentials and only the scopes openid and read.phone.
+ * registered clients use client_credentials and only the scopes openid and read.phone. Also an operator's partner with
+ * a jwks_uri.
  */
 class AdminRegistrationTokenApiTest {
     static TestServer server;
@@ -122,5 +123,25 @@ class AdminRegistrationTokenApiTest {
                 .isInstanceOf(Config.BadSettingException.class).hasMessageContaining("FREEDOM_ID_REGISTRATION_GRANT_TYPES");
         assertThatThrownBy(() -> Config.from(Map.of("FREEDOM_ID_REGISTRATION_SCOPES", "openid users:write")))
                 .isInstanceOf(Config.BadSettingException.class).hasMessageContaining("FREEDOM_ID_REGISTRATION_SCOPES");
+    }
+
+    @Test
+    void anOperatorRegistersAPartnerWithAJwksUriButNotWithJwksBesideIt() {
+        Map<String, Object> body = new java.util.HashMap<>(Map.of("name", "Keys at a URL", "redirect_uris",
+                List.of("https://rp.example/cb"), "grants", List.of("openid"), "jwks_uri", "https://rp.example/jwks"));
+        Http.Response created = admin.post("/partners", body);
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        assertThat(created.json().path("jwks_uri").asText()).isEqualTo("https://rp.example/jwks");
+        assertThat(server.app.partners.find(UUID.fromString(created.json().path("client_id").asText())).orElseThrow()
+                .settings().jwksUri()).isEqualTo("https://rp.example/jwks");
+        long partners = server.count("SELECT COUNT(*) FROM partners");
+
+        body.put("jwks", Map.of("keys", List.of(Map.of("kty", "EC", "crv", "P-256",
+                "x", "f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU", "y", "x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"))));
+        assertInvalid(admin.post("/partners", body), "jwks_uri");
+        body.remove("jwks");
+        body.put("jwks_uri", "ftp://rp.example/jwks");
+        assertInvalid(admin.post("/partners", body), "jwks_uri");
+        assertThat(server.count("SELECT COUNT(*) FROM partners")).isEqualTo(partners);
     }
 }
