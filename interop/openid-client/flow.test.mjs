@@ -1,7 +1,9 @@
 // openid-client (v6), an independent certified OpenID Connect client, against a real Freedom ID server:
 // discovery, authorization code flow with PKCE, id_token validation (signature, iss, aud, exp, nonce),
 // userinfo, refresh with rotation, revocation and introspection; pushed authorization requests (RFC 9126) and
-// DPoP (RFC 9449) with the server demanding nonces (FREEDOM_ID_DPOP_NONCE=required), which the library retries.
+// DPoP (RFC 9449) with the server demanding nonces (FREEDOM_ID_DPOP_NONCE=required), which the library retries;
+// dynamic client registration (RFC 7591) with an initial access token from the command line, and a sign-in with the
+// client it registered.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { spawn, execFileSync } from 'node:child_process'
@@ -14,7 +16,7 @@ import * as client from 'openid-client'
 const root = path.resolve(import.meta.dirname, '../..')
 const launcher = path.join(root, 'freedom-id')
 const redirectUri = 'https://rp.example/oidc/callback'
-let server, base, env, config, created
+let server, base, env, config, created, initialAccessToken
 
 function freePort () {
   return new Promise((resolve, reject) => {
@@ -46,6 +48,8 @@ before(async () => {
   })
   created = JSON.parse(execFileSync(launcher, ['partner', 'create', '--name', 'openid-client RP',
     '--redirect-uri', redirectUri, '--grants', 'openid,read.firstname,read.lastname,read.phone', '--json'], { env }).toString())
+  initialAccessToken = JSON.parse(execFileSync(launcher, ['registration-token', 'create', '--uses', '1',
+    '--note', 'openid-client interop', '--json'], { env }).toString()).token
   server = spawn(launcher, ['serve'], { env, stdio: ['ignore', 'ignore', 'inherit'] })
   await waitReady(`${base}/health/ready`, 90_000)
   config = await client.discovery(new URL(base), created.client_id, created.client_secret, undefined,
@@ -81,7 +85,7 @@ function browser () {
   return { request, post }
 }
 
-async function signIn (authorizationUrl, phone) {
+async function signIn (authorizationUrl, phone, clientName = 'openid-client RP') {
   const b = browser()
   const toLogin = await b.request(authorizationUrl)
   assert.equal(toLogin.status, 303)
@@ -93,7 +97,7 @@ async function signIn (authorizationUrl, phone) {
   const toConsent = await b.post(signup, '/login/signup', { firstname: 'Aruzhan', lastname: 'Tulegenova' })
   assert.equal(toConsent.status, 303)
   const consent = await b.request(toConsent.location)
-  assert.match(consent.body, /openid-client RP/)
+  assert.ok(consent.body.includes(clientName), `consent page names ${clientName}`)
   const back = await b.post(consent, '/login/consent', { decision: 'approve' })
   assert.equal(back.status, 303)
   return new URL(back.location)
@@ -230,4 +234,44 @@ test('PAR and DPoP: pushed request, DPoP-bound tokens, userinfo and partner user
   await assert.rejects(client.refreshTokenGrant(dpopConfig, refreshed.refresh_token), e => e.error === 'invalid_grant')
   const again = await client.refreshTokenGrant(dpopConfig, refreshed.refresh_token, undefined, { DPoP })
   assert.equal(again.token_type.toLowerCase(), 'dpop')
+})
+
+test('dynamic registration with an initial access token, then a sign-in with the registered client', async () => {
+  const registeredUri = 'https://rp.example/dcr/callback'
+  const dcr = await client.dynamicClientRegistration(new URL(base), {
+    redirect_uris: [registeredUri],
+    client_name: 'openid-client DCR RP',
+    grant_types: ['authorization_code', 'refresh_token'],
+    response_types: ['code'],
+    token_endpoint_auth_method: 'client_secret_post',
+    scope: 'openid read.firstname read.phone'
+  }, undefined, { initialAccessToken, execute: [client.allowInsecureRequests] })
+  const registered = dcr.clientMetadata()
+  assert.match(registered.client_id, /^[0-9a-f-]{36}$/)
+  assert.equal(registered.client_secret.length, 64)
+  assert.ok(registered.registration_access_token)
+  assert.equal(registered.registration_client_uri, `${base}/api/v1/oidc/register/${registered.client_id}`)
+
+  // RFC 7592 read with the registration access token.
+  const read = await fetch(registered.registration_client_uri,
+    { headers: { Authorization: `Bearer ${registered.registration_access_token}` } })
+  assert.equal(read.status, 200)
+  assert.deepEqual((await read.json()).redirect_uris, [registeredUri])
+
+  const codeVerifier = client.randomPKCECodeVerifier()
+  const state = client.randomState()
+  const nonce = client.randomNonce()
+  const url = client.buildAuthorizationUrl(dcr, {
+    redirect_uri: registeredUri, scope: 'openid read.firstname', state, nonce,
+    code_challenge: await client.calculatePKCECodeChallenge(codeVerifier), code_challenge_method: 'S256'
+  })
+  const callback = await signIn(url, `+7707${String(Date.now()).slice(-7)}`, 'openid-client DCR RP')
+  const tokens = await client.authorizationCodeGrant(dcr, callback,
+    { pkceCodeVerifier: codeVerifier, expectedState: state, expectedNonce: nonce, idTokenExpected: true })
+  assert.deepEqual([].concat(tokens.claims().aud), [registered.client_id])
+  assert.equal((await client.fetchUserInfo(dcr, tokens.access_token, tokens.claims().sub)).given_name, 'Aruzhan')
+
+  // The initial access token allowed one registration only.
+  await assert.rejects(client.dynamicClientRegistration(new URL(base), { redirect_uris: [registeredUri] }, undefined,
+    { initialAccessToken, execute: [client.allowInsecureRequests] }))
 })

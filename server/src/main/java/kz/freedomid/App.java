@@ -123,6 +123,9 @@ public final class App implements AutoCloseable {
     public final PartnerAdmin partnerAdmin;
     public final KeyAdmin keyAdmin;
     public final UserAdmin userAdmin;
+    /** Dynamic client registration (RFC 7591, 7592) and the operator's initial access tokens for it. */
+    public final kz.freedomid.registration.InitialAccessTokens registrationTokens;
+    public final kz.freedomid.registration.RegistrationService registrations;
     private final List<Task<?>> tasks = new ArrayList<>();
     private final List<RecurringTask<?>> recurringTasks = new ArrayList<>();
     private final Metrics meters = new Metrics();
@@ -157,6 +160,10 @@ public final class App implements AutoCloseable {
         this.keys = new SigningKeys(jdbi, masterKey, clock);
         this.partnerAdmin = new PartnerAdmin(partners, audit);
         this.keyAdmin = new KeyAdmin(keys, keyRetention(), audit);
+        this.registrationTokens = new kz.freedomid.registration.InitialAccessTokens(
+                new kz.freedomid.registration.JdbiInitialAccessTokenStore(jdbi), secrets, ids, clock, audit);
+        this.registrations = new kz.freedomid.registration.RegistrationService(partners,
+                new kz.freedomid.registration.JdbiRegistrationStore(jdbi), registrationTokens, transactions, secrets, clock, audit);
         this.sms = "log".equals(config.smsSender()) ? new DevOutbox(clock) : new HttpSmsSender(config.smsUrl(), Json.MAPPER);
         this.profiles = new ProfileService(new JdbiProfileStore(jdbi), partners, new JdbiConsentStore(jdbi), users, clock);
         ProfileJobs profileJobs = new ProfileJobs(profiles);
@@ -167,7 +174,8 @@ public final class App implements AutoCloseable {
         recurringTasks.add(new AuditJobs(audit).retention);
         this.pushedRequests = new PushedRequests(new JdbiPushedRequestStore(jdbi), secrets, clock);
         recurringTasks.add(pushedRequests.cleanup);
-        this.clientAssertions = new ClientAssertions(new JdbiAssertionJtiStore(jdbi), clock, config.issuer());
+        this.clientAssertions = new ClientAssertions(new JdbiAssertionJtiStore(jdbi), clock, config.issuer(),
+                new kz.freedomid.oidc.RemoteJwks(clock, config.dev()));
         recurringTasks.add(clientAssertions.cleanup);
         this.dpop = new DPoP(new JdbiDPoPJtiStore(jdbi), masterKey.derive("dpop-nonce"), config.dpopNonceRequired(), clock);
         recurringTasks.add(dpop.cleanup);
@@ -245,9 +253,11 @@ public final class App implements AutoCloseable {
             new PartnerUserRoutes(users, tokens).register(routes);
             new ProfileRoutes(profiles, tokens).register(routes);
             oidc.register(routes);
+            new kz.freedomid.registration.RegistrationRoutes(registrations, config.registration(), config.issuer()).register(routes);
             login.register(routes);
             new AccountRoutes(account, sessions, loginFlow, pages).register(routes);
             if (config.adminApiEnabled()) new AdminApi(config.adminToken(), partnerAdmin, userAdmin, keyAdmin, audit).register(routes);
+            if (config.adminApiEnabled()) new kz.freedomid.admin.AdminRegistrationTokenRoutes(registrationTokens).register(routes);
             if (config.dev()) {
                 if (sms instanceof DevOutbox outbox) new DevRoutes(outbox).register(routes);
                 new DemoRoutes(demoPartner, pages, this::port, sessions, config.https()).register(routes);

@@ -30,7 +30,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "freedom-id", mixinStandardHelpOptions = true, version = "Freedom ID server 0.1",
         description = "Freedom ID identity provider.",
         subcommands = {Cli.Serve.class, Cli.PartnerCommands.class, Cli.UserCommands.class, Cli.KeyCommands.class,
-                AuditCommands.class})
+                AuditCommands.class, RegistrationTokenCommands.class})
 public final class Cli {
     static final int BAD_INPUT = 2;
 
@@ -105,6 +105,8 @@ public final class Cli {
         boolean requirePar;
         @Option(names = "--jwks", paramLabel = "FILE", description = "The client's PUBLIC JWK set for private_key_jwt.")
         java.nio.file.Path jwks;
+        @Option(names = "--jwks-uri", paramLabel = "URL", description = "Where the client publishes its JWK set (https).")
+        String jwksUri;
         @Option(names = "--profile-jwk", paramLabel = "FILE",
                 description = "The partner's PUBLIC JWK for profile encryption: RSA (RSA-OAEP-256) or EC P-256 (ECDH-ES+A256KW).")
         java.nio.file.Path profileJwk;
@@ -117,7 +119,7 @@ public final class Cli {
             Set<Grant> parsed = PartnerAdminCommands.grants(grants);
             try (App app = domain()) {
                 var settings = new ClientSettings(publicClient, postLogoutRedirectUris, backchannel, Set.copyOf(permissions),
-                        idTokenAlg, jwk, requirePar, jwks == null ? null : PartnerService.publicJwks(readFile(jwks)));
+                        idTokenAlg, jwk, requirePar, jwks == null ? null : PartnerService.publicJwks(readFile(jwks))).withJwksUri(jwksUri);
                 var registered = app.partnerAdmin.create(new PartnerService.NewPartner(name, redirectUris, parsed, revokeUri,
                         settings), PartnerAdmin.CLI);
                 String clientId = registered.partner().clientId().toString();

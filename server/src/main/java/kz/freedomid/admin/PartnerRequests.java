@@ -27,6 +27,7 @@ final class PartnerRequests {
     static {
         Set<String> fields = new LinkedHashSet<>(SETTINGS);
         fields.add("public"); // fixed at registration: a public client has no secret to rotate into
+        fields.add("jwks_uri"); // set at registration (RFC 7591 §2); not yet changeable by PATCH
         CREATE_FIELDS = Set.copyOf(fields);
     }
 
@@ -51,7 +52,8 @@ final class PartnerRequests {
         ClientSettings settings = new ClientSettings(Boolean.TRUE.equals(publicClient),
                 logoutUris == null ? List.of() : logoutUris, AdminJson.string(body, "backchannel_logout_uri", errors),
                 permissions == null ? Set.of() : Set.copyOf(permissions), alg == null ? "RS256" : alg, jwk,
-                Boolean.TRUE.equals(AdminJson.bool(body, "require_pushed_authorization_requests", errors)), jwks(body, errors));
+                Boolean.TRUE.equals(AdminJson.bool(body, "require_pushed_authorization_requests", errors)), jwks(body, errors))
+                .withJwksUri(AdminJson.string(body, "jwks_uri", errors));
         String revokeUri = AdminJson.string(body, "revoke_uri", errors);
         errors.throwIfAny();
         return new PartnerService.NewPartner(name, redirectUris, grants, revokeUri, settings,

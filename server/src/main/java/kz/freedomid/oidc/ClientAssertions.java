@@ -41,10 +41,12 @@ public final class ClientAssertions {
     private final AssertionJtiStore jtis;
     private final Clock clock;
     private final Set<String> audiences;
+    private final RemoteJwks remoteJwks;
 
-    public ClientAssertions(AssertionJtiStore jtis, Clock clock, String issuer) {
+    public ClientAssertions(AssertionJtiStore jtis, Clock clock, String issuer, RemoteJwks remoteJwks) {
         this.jtis = jtis;
         this.clock = clock;
+        this.remoteJwks = remoteJwks;
         this.audiences = Set.of(issuer, issuer + "/api/v1/oidc/token");
         this.cleanup = Tasks.recurring("client-assertion-jti-cleanup", FixedDelay.ofMinutes(5))
                 .execute((instance, ctx) -> cleanup());
@@ -66,11 +68,11 @@ public final class ClientAssertions {
 
     /** True when the assertion is valid for this client; a jti is remembered only once every other check passed. */
     boolean verify(Partner client, String assertion) {
-        if (client.settings().jwks() == null) return false;
+        if (client.settings().jwks() == null && client.settings().jwksUri() == null) return false;
         try {
             SignedJWT jwt = SignedJWT.parse(assertion);
             if (!ALLOWED.contains(jwt.getHeader().getAlgorithm())) return false;
-            if (!signedByClient(jwt, JWKSet.parse(client.settings().jwks()))) return false;
+            if (!signedByClient(jwt, client)) return false;
             JWTClaimsSet claims = jwt.getJWTClaimsSet();
             String clientId = client.clientId().toString();
             if (!clientId.equals(claims.getIssuer()) || !clientId.equals(claims.getSubject())) return false;
@@ -88,6 +90,22 @@ public final class ClientAssertions {
         } catch (ParseException | JOSEException | RuntimeException e) {
             return false;
         }
+    }
+
+    /**
+     * Against the registered set, or the set at the client's jwks_uri; that one is fetched again when the assertion's
+     * kid is not in it (the client rotated its keys; RemoteJwks limits how often).
+     */
+    private boolean signedByClient(SignedJWT jwt, Partner client) throws JOSEException, ParseException {
+        if (client.settings().jwks() != null) return signedByClient(jwt, JWKSet.parse(client.settings().jwks()));
+        String uri = client.settings().jwksUri();
+        Optional<JWKSet> keys = remoteJwks.get(uri);
+        if (keys.isPresent() && signedByClient(jwt, keys.get())) return true;
+        String kid = jwt.getHeader().getKeyID();
+        boolean unknownKid = kid != null && (keys.isEmpty() || keys.get().getKeyByKeyId(kid) == null);
+        if (!unknownKid) return false;
+        Optional<JWKSet> fresh = remoteJwks.refetch(uri);
+        return fresh.isPresent() && signedByClient(jwt, fresh.get());
     }
 
     private static boolean signedByClient(SignedJWT jwt, JWKSet keys) throws JOSEException {

@@ -29,6 +29,7 @@ final class Discovery {
         d.put("revocation_endpoint", issuer + "/api/v1/oidc/revoke");
         d.put("introspection_endpoint", issuer + "/api/v1/oidc/introspect");
         d.put("pushed_authorization_request_endpoint", issuer + "/api/v1/oidc/par");
+        d.put("registration_endpoint", issuer + "/api/v1/oidc/register"); // RFC 7591, with an initial access token
         // RFC 9126 §5: PAR is optional for all clients; a partner's own setting can require it for that partner.
         d.put("require_pushed_authorization_requests", false);
         d.put("scopes_supported", Arrays.stream(Grant.values()).map(Grant::wireName).toList());

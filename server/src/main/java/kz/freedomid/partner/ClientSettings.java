@@ -6,11 +6,12 @@ import java.util.Set;
 /**
  * How a partner uses the OpenID Connect face: a public client (no secret, PKCE required), where RP-initiated logout may
  * return, where back-channel logout tokens go, the permissions of its service tokens, its id_token algorithm, and the
- * public JWK that profiles (contract 3.7) are encrypted to (null when none), and whether its authorization requests must be pushed first (RFC 9126 §6), and the public JWK set its private_key_jwt assertions are signed with (RFC 7523; null when none).
+ * public JWK that profiles (contract 3.7) are encrypted to (null when none), and whether its authorization requests must be pushed first (RFC 9126 §6), and the public JWK set its private_key_jwt assertions are signed with (RFC 7523; null when none), or the URL it
+ * publishes that set at ({@code jwksUri}, RFC 7591 §2; null when none; never both).
  */
 public record ClientSettings(boolean publicClient, List<String> postLogoutRedirectUris, String backchannelLogoutUri,
                              Set<String> permissions, String idTokenAlg, String profileJwk,
-                             boolean requirePushedRequests, String jwks) {
+                             boolean requirePushedRequests, String jwks, String jwksUri) {
     public static final Set<String> KNOWN_PERMISSIONS = Set.of("users:write");
     public static final Set<String> ID_TOKEN_ALGS = Set.of("RS256", "ES256");
 
@@ -30,14 +31,27 @@ public record ClientSettings(boolean publicClient, List<String> postLogoutRedire
         this(publicClient, postLogoutRedirectUris, backchannelLogoutUri, permissions, idTokenAlg, profileJwk, false, null);
     }
 
+    /** Keys registered by value only (no jwks_uri). */
+    public ClientSettings(boolean publicClient, List<String> postLogoutRedirectUris, String backchannelLogoutUri,
+                          Set<String> permissions, String idTokenAlg, String profileJwk,
+                          boolean requirePushedRequests, String jwks) {
+        this(publicClient, postLogoutRedirectUris, backchannelLogoutUri, permissions, idTokenAlg, profileJwk,
+                requirePushedRequests, jwks, null);
+    }
+
     public ClientSettings withRequirePushedRequests(boolean require) {
         return new ClientSettings(publicClient, postLogoutRedirectUris, backchannelLogoutUri, permissions, idTokenAlg,
-                profileJwk, require, jwks);
+                profileJwk, require, jwks, jwksUri);
     }
 
     public ClientSettings withJwks(String publicJwks) {
         return new ClientSettings(publicClient, postLogoutRedirectUris, backchannelLogoutUri, permissions, idTokenAlg,
-                profileJwk, requirePushedRequests, publicJwks);
+                profileJwk, requirePushedRequests, publicJwks, jwksUri);
+    }
+
+    public ClientSettings withJwksUri(String uri) {
+        return new ClientSettings(publicClient, postLogoutRedirectUris, backchannelLogoutUri, permissions, idTokenAlg,
+                profileJwk, requirePushedRequests, jwks, uri);
     }
 
     public ClientSettings {

@@ -43,7 +43,7 @@ public record PartnerChanges(String name, List<String> redirectUris, Set<Grant> 
                 idTokenAlg != null ? idTokenAlg : s.idTokenAlg(),
                 profileJwk != null ? profileJwk.value() : s.profileJwk(),
                 requirePushedRequests != null ? requirePushedRequests : s.requirePushedRequests(),
-                jwks != null ? jwks.value() : s.jwks());
+                jwks != null ? jwks.value() : s.jwks(), s.jwksUri());
         return new Partner(p.clientId(), name != null ? name.strip() : p.name(), p.secretHash(),
                 redirectUris != null ? List.copyOf(new LinkedHashSet<>(redirectUris)) : p.redirectUris(),
                 grants != null ? Set.copyOf(grants) : p.grants(),

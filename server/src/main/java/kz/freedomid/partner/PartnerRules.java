@@ -51,6 +51,12 @@ final class PartnerRules {
             add("backchannel_logout_uri", "Invalid back-channel logout URI: " + settings.backchannelLogoutUri()
                     + " (an http or https URL is needed).");
         }
+        if (settings.jwks() != null && settings.jwksUri() != null) {
+            add("jwks_uri", "Give the client's keys as jwks or as jwks_uri, not both.");
+        }
+        if (settings.jwksUri() != null && !PartnerService.isHttpUrl(settings.jwksUri())) {
+            add("jwks_uri", "Invalid jwks_uri: " + settings.jwksUri() + " (an https URL is needed).");
+        }
         for (String permission : settings.permissions()) {
             if (!ClientSettings.KNOWN_PERMISSIONS.contains(permission)) {
                 add("permissions", "Unknown permission '" + permission + "'; known: " + ClientSettings.KNOWN_PERMISSIONS + ".");

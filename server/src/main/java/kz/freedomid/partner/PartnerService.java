@@ -63,7 +63,8 @@ public final class PartnerService {
         if (settings.profileJwk() != null) {
             settings = new ClientSettings(settings.publicClient(), settings.postLogoutRedirectUris(),
                     settings.backchannelLogoutUri(), settings.permissions(), settings.idTokenAlg(),
-                    PartnerRules.profileJwk(settings.profileJwk()), settings.requirePushedRequests(), settings.jwks());
+                    PartnerRules.profileJwk(settings.profileJwk()), settings.requirePushedRequests(), settings.jwks(),
+                    settings.jwksUri());
         }
         Partner partner = new Partner(clientId, request.name() == null ? null : request.name().strip(),
                 Secrets.sha256(secret),
@@ -98,6 +99,18 @@ public final class PartnerService {
                 : changes;
         return store.update(clientId, current -> {
             Partner next = publicForm.applyTo(current);
+            PartnerRules.check(next);
+            return next;
+        }, clock.instant());
+    }
+
+    /**
+     * Replaces the partner with what {@code change} makes of it, under the rules of registration (for changes that
+     * {@link PartnerChanges} does not express, such as a dynamically registered client's full update, RFC 7592 §2.2).
+     */
+    public Optional<Updated> replace(UUID clientId, java.util.function.UnaryOperator<Partner> change) {
+        return store.update(clientId, current -> {
+            Partner next = change.apply(current);
             PartnerRules.check(next);
             return next;
         }, clock.instant());

@@ -27,12 +27,13 @@ public record Config(
         Duration auditRetention,
         String adminToken,
         RateLimitSettings rateLimits,
-        boolean dpopNonceRequired) {
+        boolean dpopNonceRequired,
+        kz.freedomid.registration.RegistrationPolicy registration) {
 
     /** The same settings on another port (0 picks a free one): a second node on the same database, in tests. */
     public Config withPort(int otherPort) {
         return new Config(otherPort, issuer, dbUrl, dbUser, dbPassword, dataDir, dev, smsSender, smsUrl, masterKey,
-                keyRotation, jobPolling, lifetimes, auditRetention, adminToken, rateLimits, dpopNonceRequired);
+                keyRotation, jobPolling, lifetimes, auditRetention, adminToken, rateLimits, dpopNonceRequired, registration);
     }
 
     @Override
@@ -109,7 +110,8 @@ public record Config(
                 Duration.ofMillis(intSetting(env, "FREEDOM_ID_JOB_POLL_MS", 2000, 50, 600_000)),
                 Lifetimes.defaults().withSession(Duration.ofHours(intSetting(env, "FREEDOM_ID_SESSION_HOURS", 720, 1, 8760)),
                         Duration.ofHours(intSetting(env, "FREEDOM_ID_SESSION_IDLE_HOURS", 168, 1, 8760))),
-                auditRetention(env), adminToken(env), RateLimitSettings.from(env), dpopNonceRequired(env));
+                auditRetention(env), adminToken(env), RateLimitSettings.from(env), dpopNonceRequired(env),
+                kz.freedomid.registration.RegistrationPolicy.from(env, dev));
     }
 
     /** FREEDOM_ID_DPOP_NONCE: {@code optional} (default; a nonce is offered and checked when sent) or {@code required}. */

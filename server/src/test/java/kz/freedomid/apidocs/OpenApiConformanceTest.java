@@ -170,4 +170,23 @@ class OpenApiConformanceTest {
                 .contains("href=\"/assets/api-docs.css\"");
         assertThat(server.http().get("/assets/api-docs.css", null).status()).isEqualTo(200);
     }
+    @Test
+    void registrationAnswersMatchTheDocument() {
+        Http http = server.http();
+        String token = server.app.registrationTokens.create(java.time.Duration.ofHours(1), null, null, "test").token();
+        Map<String, Object> metadata = Map.of("redirect_uris", List.of("https://rp.example/cb"), "client_name", "Doc RP",
+                "contacts", List.of("dev@rp.example"));
+        Http.Response created = http.json("POST", "/api/v1/oidc/register", Http.bearer(token), metadata);
+        assertConforms("POST", "/api/v1/oidc/register", created);
+        assertConforms("POST", "/api/v1/oidc/register", http.json("POST", "/api/v1/oidc/register", Http.bearer(token),
+                Map.of("redirect_uris", List.of("javascript:alert(1)"))));
+        assertConforms("POST", "/api/v1/oidc/register", http.json("POST", "/api/v1/oidc/register", null, metadata));
+        String uri = created.json().path("registration_client_uri").asText();
+        String access = created.json().path("registration_access_token").asText();
+        assertConforms("GET", "/api/v1/oidc/register/{client_id}", http.get(uri, Http.bearer(access)));
+        Map<String, Object> update = new java.util.HashMap<>(metadata);
+        update.put("client_id", created.json().path("client_id").asText());
+        assertConforms("PUT", "/api/v1/oidc/register/{client_id}", http.json("PUT", uri, Http.bearer(access), update));
+        assertConforms("GET", "/api/v1/oidc/register/{client_id}", http.get(uri, Http.bearer(access)));
+    }
 }
