@@ -21,6 +21,9 @@ import kz.freedomid.audit.AuditLog;
 import kz.freedomid.audit.JdbiAuditStore;
 import kz.freedomid.callback.CallbackJobs;
 import kz.freedomid.callback.SessionEnd;
+import kz.freedomid.device.DeviceFlow;
+import kz.freedomid.device.DeviceRoutes;
+import kz.freedomid.device.JdbiDeviceAuthorizationStore;
 import kz.freedomid.demo.DemoRoutes;
 import kz.freedomid.jobs.JobQueue;
 import kz.freedomid.jobs.JobQueueMeters;
@@ -96,6 +99,8 @@ public final class App implements AutoCloseable {
     public final Secrets secrets;
     public final PushedRequests pushedRequests;
     public final ClientAssertions clientAssertions;
+    /** The device authorization grant (RFC 8628). */
+    public final DeviceFlow devices;
     public final Ids ids;
     public final PartnerService partners;
     public final UserService users;
@@ -164,6 +169,9 @@ public final class App implements AutoCloseable {
         recurringTasks.add(pushedRequests.cleanup);
         this.clientAssertions = new ClientAssertions(new JdbiAssertionJtiStore(jdbi), clock, config.issuer());
         recurringTasks.add(clientAssertions.cleanup);
+        this.devices = new DeviceFlow(new JdbiDeviceAuthorizationStore(jdbi), partners, new JdbiConsentStore(jdbi), tokens,
+                transactions, audit, secrets, clock);
+        recurringTasks.add(devices.cleanup);
         // Feature tasks are registered here, above this line, before the queue is built.
         this.callbacks = new CallbackJobs(new CallbackSigning(keys, config.issuer(), clock), partners::find, clock);
         tasks.addAll(callbacks.tasks());
@@ -188,7 +196,7 @@ public final class App implements AutoCloseable {
         SigningKeys.ALGORITHMS.forEach(keys::current); // made or loaded now, not on the first token request
         IdTokens idTokens = new IdTokens(keys, config.issuer(), clock, config.lifetimes().idToken());
         OidcRoutes oidc = new OidcRoutes(config.issuer(), partners, loginFlow, sessions, tokens, keys, idTokens, pages, sessionEnd,
-                pushedRequests, clientAssertions);
+                pushedRequests, clientAssertions, devices);
         PartnerApiRoutes partnerApi = new PartnerApiRoutes(partners, loginFlow, tokens, new TokenResponses(idTokens),
                 config.issuer());
         RateLimiter rateLimiter = RateLimiter.create(config.rateLimits(), database.isPostgres(), database.dataSource(), clock,
@@ -234,6 +242,7 @@ public final class App implements AutoCloseable {
             oidc.register(routes);
             login.register(routes);
             new AccountRoutes(account, sessions, loginFlow, pages).register(routes);
+            new DeviceRoutes(devices, sessions, loginFlow, pages).register(routes);
             if (config.adminApiEnabled()) new AdminApi(config.adminToken(), partnerAdmin, userAdmin, keyAdmin, audit).register(routes);
             if (config.dev()) {
                 if (sms instanceof DevOutbox outbox) new DevRoutes(outbox).register(routes);

@@ -105,6 +105,8 @@ public final class Cli {
         boolean requirePar;
         @Option(names = "--jwks", paramLabel = "FILE", description = "The client's PUBLIC JWK set for private_key_jwt.")
         java.nio.file.Path jwks;
+        @Option(names = "--device-grant", description = "The partner may use the device authorization grant (RFC 8628).")
+        boolean deviceGrant;
         @Option(names = "--profile-jwk", paramLabel = "FILE",
                 description = "The partner's PUBLIC JWK for profile encryption: RSA (RSA-OAEP-256) or EC P-256 (ECDH-ES+A256KW).")
         java.nio.file.Path profileJwk;
@@ -117,7 +119,7 @@ public final class Cli {
             Set<Grant> parsed = PartnerAdminCommands.grants(grants);
             try (App app = domain()) {
                 var settings = new ClientSettings(publicClient, postLogoutRedirectUris, backchannel, Set.copyOf(permissions),
-                        idTokenAlg, jwk, requirePar, jwks == null ? null : PartnerService.publicJwks(readFile(jwks)));
+                        idTokenAlg, jwk, requirePar, jwks == null ? null : PartnerService.publicJwks(readFile(jwks)), deviceGrant);
                 var registered = app.partnerAdmin.create(new PartnerService.NewPartner(name, redirectUris, parsed, revokeUri,
                         settings), PartnerAdmin.CLI);
                 String clientId = registered.partner().clientId().toString();

@@ -91,6 +91,8 @@ final class PartnerAdminCommands {
                 description = "Whether /openid requires a pushed authorization request (RFC 9126).") Boolean requirePar;
         @Option(names = "--jwks", paramLabel = "FILE", description = "The client's PUBLIC JWK set for private_key_jwt.")
         java.nio.file.Path jwks;
+        @Option(names = "--device-grant", arity = "1", paramLabel = "true|false",
+                description = "Whether the partner may use the device authorization grant (RFC 8628).") Boolean deviceGrant;
         @Option(names = "--access-ttl-seconds", paramLabel = "SECONDS|default",
                 description = "Access token lifetime (60 to 2592000), or default.") String accessTtl;
         @Option(names = "--refresh-ttl-seconds", paramLabel = "SECONDS|default",
@@ -105,7 +107,7 @@ final class PartnerAdminCommands {
                     optional(revokeUri), withoutEmpty(postLogoutRedirectUris), optional(backchannel),
                     permissions == null ? null : Set.copyOf(withoutEmpty(permissions)), idTokenAlg,
                     lifetime("--access-ttl-seconds", accessTtl), lifetime("--refresh-ttl-seconds", refreshTtl), null, requirePar,
-                    jwks == null ? null : new Change<>(PartnerService.publicJwks(Cli.readFile(jwks))));
+                    jwks == null ? null : new Change<>(PartnerService.publicJwks(Cli.readFile(jwks))), deviceGrant);
             if (changes.equals(PartnerChanges.none())) throw new IllegalArgumentException("Nothing to change: give an option.");
             try (App app = Cli.domain()) {
                 return print(spec, clientId, app.partnerAdmin.update(id, changes, PartnerAdmin.CLI), json);

@@ -21,7 +21,7 @@ import kz.freedomid.platform.FieldErrors;
 final class PartnerRequests {
     private static final Set<String> SETTINGS = Set.of("name", "redirect_uris", "grants", "revoke_uri",
             "post_logout_redirect_uris", "backchannel_logout_uri", "permissions", "id_token_alg", "access_ttl_seconds",
-            "refresh_ttl_seconds", "profile_jwk", "require_pushed_authorization_requests", "jwks");
+            "refresh_ttl_seconds", "profile_jwk", "require_pushed_authorization_requests", "jwks", "device_grant");
     private static final Set<String> CREATE_FIELDS;
 
     static {
@@ -51,7 +51,8 @@ final class PartnerRequests {
         ClientSettings settings = new ClientSettings(Boolean.TRUE.equals(publicClient),
                 logoutUris == null ? List.of() : logoutUris, AdminJson.string(body, "backchannel_logout_uri", errors),
                 permissions == null ? Set.of() : Set.copyOf(permissions), alg == null ? "RS256" : alg, jwk,
-                Boolean.TRUE.equals(AdminJson.bool(body, "require_pushed_authorization_requests", errors)), jwks(body, errors));
+                Boolean.TRUE.equals(AdminJson.bool(body, "require_pushed_authorization_requests", errors)), jwks(body, errors),
+                Boolean.TRUE.equals(AdminJson.bool(body, "device_grant", errors)));
         String revokeUri = AdminJson.string(body, "revoke_uri", errors);
         errors.throwIfAny();
         return new PartnerService.NewPartner(name, redirectUris, grants, revokeUri, settings,
@@ -63,7 +64,7 @@ final class PartnerRequests {
         FieldErrors errors = new FieldErrors();
         AdminJson.rejectUnknown(body, SETTINGS, errors);
         for (String field : List.of("name", "redirect_uris", "grants", "post_logout_redirect_uris", "permissions",
-                "id_token_alg", "require_pushed_authorization_requests")) {
+                "id_token_alg", "require_pushed_authorization_requests", "device_grant")) {
             AdminJson.requireNotNull(body, field, errors);
         }
         String name = AdminJson.string(body, "name", errors);
@@ -80,9 +81,10 @@ final class PartnerRequests {
         Change<String> jwk = body.has("profile_jwk") ? new Change<>(jwk(body, errors)) : null;
         Boolean requirePar = AdminJson.bool(body, "require_pushed_authorization_requests", errors);
         Change<String> jwks = body.has("jwks") ? new Change<>(jwks(body, errors)) : null;
+        Boolean deviceGrant = AdminJson.bool(body, "device_grant", errors);
         errors.throwIfAny();
         return new PartnerChanges(name, redirectUris, grants, revokeUri, logoutUris, backchannel,
-                permissions == null ? null : Set.copyOf(permissions), alg, access, refresh, jwk, requirePar, jwks);
+                permissions == null ? null : Set.copyOf(permissions), alg, access, refresh, jwk, requirePar, jwks, deviceGrant);
     }
 
     /** Known grant names ({@code grants.3} names an unknown one); duplicates are ignored. Null when absent. */

@@ -32,6 +32,7 @@ final class PartnerView {
         out.put("require_pushed_authorization_requests", p.settings().requirePushedRequests());
         out.put("jwks", p.settings().jwks() == null ? null
                 : Json.parse(p.settings().jwks().getBytes(StandardCharsets.UTF_8)));
+        out.put("device_grant", p.settings().deviceGrant());
         out.put("created_at", Json.timestamp(p.createdAt()));
         return out;
     }

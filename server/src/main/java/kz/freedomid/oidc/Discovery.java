@@ -29,12 +29,14 @@ final class Discovery {
         d.put("revocation_endpoint", issuer + "/api/v1/oidc/revoke");
         d.put("introspection_endpoint", issuer + "/api/v1/oidc/introspect");
         d.put("pushed_authorization_request_endpoint", issuer + "/api/v1/oidc/par");
+        d.put("device_authorization_endpoint", issuer + "/api/v1/oidc/device");
         // RFC 9126 §5: PAR is optional for all clients; a partner's own setting can require it for that partner.
         d.put("require_pushed_authorization_requests", false);
         d.put("scopes_supported", Arrays.stream(Grant.values()).map(Grant::wireName).toList());
         d.put("response_types_supported", List.of("code"));
         d.put("response_modes_supported", List.of("query"));
-        d.put("grant_types_supported", List.of("authorization_code", "refresh_token", "client_credentials"));
+        d.put("grant_types_supported", List.of("authorization_code", "refresh_token", "client_credentials",
+                kz.freedomid.device.DeviceFlow.GRANT_TYPE));
         d.put("subject_types_supported", List.of("public"));
         d.put("id_token_signing_alg_values_supported", SigningKeys.ALGORITHMS);
         // "none" is for public clients, which prove themselves with PKCE instead of a secret.

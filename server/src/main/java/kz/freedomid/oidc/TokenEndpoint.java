@@ -2,6 +2,7 @@ package kz.freedomid.oidc;
 
 import io.javalin.http.Context;
 import java.util.Map;
+import kz.freedomid.device.DeviceFlow;
 import kz.freedomid.partner.Partner;
 import kz.freedomid.platform.Json;
 import kz.freedomid.platform.OAuthException;
@@ -13,13 +14,14 @@ final class TokenEndpoint {
     private final ClientAuthentication clients;
     private final Map<String, TokenGrant> grants;
 
-    TokenEndpoint(ClientAuthentication clients, TokenService tokens, IdTokens idTokens) {
+    TokenEndpoint(ClientAuthentication clients, TokenService tokens, IdTokens idTokens, DeviceFlow devices) {
         this.clients = clients;
         TokenResponseBuilder responses = new TokenResponseBuilder(idTokens);
         this.grants = Map.of(
                 "authorization_code", new AuthorizationCodeGrant(tokens, responses),
                 "refresh_token", new RefreshTokenGrant(tokens, responses),
-                "client_credentials", new ClientCredentialsGrant(tokens, responses));
+                "client_credentials", new ClientCredentialsGrant(tokens, responses),
+                DeviceFlow.GRANT_TYPE, new DeviceCodeGrant(devices, tokens, responses));
     }
 
     void handle(Context ctx) {

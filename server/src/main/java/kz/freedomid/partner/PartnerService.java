@@ -63,7 +63,8 @@ public final class PartnerService {
         if (settings.profileJwk() != null) {
             settings = new ClientSettings(settings.publicClient(), settings.postLogoutRedirectUris(),
                     settings.backchannelLogoutUri(), settings.permissions(), settings.idTokenAlg(),
-                    PartnerRules.profileJwk(settings.profileJwk()), settings.requirePushedRequests(), settings.jwks());
+                    PartnerRules.profileJwk(settings.profileJwk()), settings.requirePushedRequests(), settings.jwks(),
+                    settings.deviceGrant());
         }
         Partner partner = new Partner(clientId, request.name() == null ? null : request.name().strip(),
                 Secrets.sha256(secret),

@@ -127,6 +127,23 @@ public final class TokenService {
         return new IssuedTokens(pair, access, null);
     }
 
+    /**
+     * A pair for a user who approved a device authorization request (RFC 8628 §3.5), bound to the session they approved
+     * in. Call inside the transaction that consumes the request, so that the request buys tokens once.
+     */
+    public IssuedTokens issueForDevice(Partner partner, UUID userId, UUID sessionId, Set<Grant> grants, Instant authTime,
+                                       String amr, String clientIp) {
+        Instant now = clock.instant();
+        IssuedTokens issued = mint(partner.clientId(), lifetimesOf(partner), ids.random(), userId, sessionId, grants,
+                partner.revokeUri(), authTime, amr, null, now);
+        TokenPair pair = issued.pair();
+        store.insertServiceToken(pair, audit.event(Actor.partner(partner.clientId()), "token.issued", subjectOf(pair),
+                clientIp, AuditEvent.details("grant_type", "urn:ietf:params:oauth:grant-type:device_code", "pair_id",
+                        pair.id(), "grant_id", pair.grantId())));
+        meters.issuedByCode.increment();
+        return issued;
+    }
+
     /** A live access token of either kind; callers tell a user's token from a service token by its type. */
     public Optional<Access> findAccess(String accessToken) {
         if (accessToken == null || accessToken.length() != TOKEN_LENGTH) return Optional.empty();

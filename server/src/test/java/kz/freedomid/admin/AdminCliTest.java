@@ -101,6 +101,18 @@ class AdminCliTest {
     }
 
     @Test
+    void deviceGrantIsSetByCreateAndUpdate() throws Exception {
+        Result created = cli("partner", "create", "--name", "TV App", "--redirect-uri", "https://tv.example/cb",
+                "--grants", "openid,read.phone", "--device-grant", "--json");
+        assertThat(created.exit()).as(created.err()).isZero();
+        String clientId = created.json().get("client_id").asText();
+        assertThat(partner(clientId).settings().deviceGrant()).isTrue();
+        Result updated = cli("partner", "update", clientId, "--device-grant", "false", "--json");
+        assertThat(updated.exit()).as(updated.err()).isZero();
+        assertThat(partner(clientId).settings().deviceGrant()).isFalse();
+    }
+
+    @Test
     void updateWhenInvalidOrEmptyOrUnknownThenClearMessageAndNothingChanges() throws Exception {
         String clientId = server.app.partnerAdmin.create(new kz.freedomid.partner.PartnerService.NewPartner("Steady",
                 List.of("https://steady.example/cb"), java.util.Set.of(kz.freedomid.partner.Grant.READ_PHONE), null), "test")

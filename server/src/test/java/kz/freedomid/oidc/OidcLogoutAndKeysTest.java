@@ -264,7 +264,9 @@ class OidcLogoutAndKeysTest {
                 Grant.all().stream().map(Grant::wireName).toList());
         assertThat(strings(d, "response_types_supported")).containsExactly("code");
         assertThat(strings(d, "grant_types_supported"))
-                .containsExactlyInAnyOrder("authorization_code", "refresh_token", "client_credentials");
+                .containsExactlyInAnyOrder("authorization_code", "refresh_token", "client_credentials",
+                        "urn:ietf:params:oauth:grant-type:device_code");
+        assertThat(d.get("device_authorization_endpoint").asText()).isEqualTo(issuer + "/api/v1/oidc/device");
         assertThat(strings(d, "subject_types_supported")).containsExactly("public");
         assertThat(strings(d, "id_token_signing_alg_values_supported")).containsExactly("RS256", "ES256");
         // The contract names basic and post; "none" is how public clients (PKCE, no secret) authenticate;
