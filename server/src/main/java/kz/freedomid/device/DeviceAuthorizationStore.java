@@ -19,10 +19,11 @@ public interface DeviceAuthorizationStore {
     boolean decide(String userCodeHash, Instant now, UUID userId, UUID sessionId, Instant authTime, String amr);
 
     /**
-     * Records a poll of the device code at {@code now}; when it came sooner than the request's interval after the
-     * previous one, the interval grows by {@code slowDown} (RFC 8628 §3.5). Returns the request as it was before.
+     * Records this client's poll of its device code at {@code now}; when it came sooner than the request's interval
+     * after the previous one, the interval grows by {@code slowDown} (RFC 8628 §3.5). Returns the request as it was
+     * before; empty (and nothing recorded) when the code is unknown or another client's.
      */
-    Optional<DeviceAuthorization> poll(String deviceCodeHash, Instant now, Duration slowDown);
+    Optional<DeviceAuthorization> poll(String deviceCodeHash, UUID clientId, Instant now, Duration slowDown);
 
     /** Marks an approved request consumed; false when another poll consumed it first. Joins an open transaction. */
     boolean consume(String deviceCodeHash);

@@ -140,8 +140,8 @@ public final class DeviceFlow {
         if (deviceCode == null || deviceCode.length() != DEVICE_CODE_LENGTH) return refused(Refusal.INVALID_GRANT);
         String hash = Secrets.sha256(deviceCode);
         Instant now = clock.instant();
-        Optional<DeviceAuthorization> found = store.poll(hash, now, SLOW_DOWN);
-        if (found.isEmpty() || !found.get().clientId().equals(client.clientId())) return refused(Refusal.INVALID_GRANT);
+        Optional<DeviceAuthorization> found = store.poll(hash, client.clientId(), now, SLOW_DOWN);
+        if (found.isEmpty()) return refused(Refusal.INVALID_GRANT);
         DeviceAuthorization r = found.get();
         if (r.status() == DeviceAuthorization.Status.CONSUMED) return refused(Refusal.INVALID_GRANT);
         if (r.expiredAt(now)) return refused(Refusal.EXPIRED_TOKEN);

@@ -57,11 +57,11 @@ public final class JdbiDeviceAuthorizationStore implements DeviceAuthorizationSt
     }
 
     @Override
-    public Optional<DeviceAuthorization> poll(String deviceCodeHash, Instant now, Duration slowDown) {
+    public Optional<DeviceAuthorization> poll(String deviceCodeHash, UUID clientId, Instant now, Duration slowDown) {
         return jdbi.inTransaction(h -> {
             Optional<DeviceAuthorization> before = h.createQuery(
-                            "SELECT * FROM device_authorizations WHERE device_code_hash = :hash FOR UPDATE")
-                    .bind("hash", deviceCodeHash).map(JdbiDeviceAuthorizationStore::map).findOne();
+                            "SELECT * FROM device_authorizations WHERE device_code_hash = :hash AND client_id = :client FOR UPDATE")
+                    .bind("hash", deviceCodeHash).bind("client", clientId).map(JdbiDeviceAuthorizationStore::map).findOne();
             before.ifPresent(r -> h.createUpdate("""
                             UPDATE device_authorizations SET last_polled_at = :now, interval_seconds = :interval
                             WHERE device_code_hash = :hash""")

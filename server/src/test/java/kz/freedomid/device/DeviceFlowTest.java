@@ -294,6 +294,8 @@ class DeviceFlowTest {
         assertOAuthError(poll(client, "x".repeat(43)), 400, "invalid_grant");
         assertOAuthError(poll(client, "short"), 400, "invalid_grant");
         assertOAuthError(poll(publicClient, deviceCode), 400, "invalid_grant");
+        assertThat(server.count("SELECT COUNT(*) FROM device_authorizations WHERE device_code_hash = ? AND last_polled_at IS NULL",
+                hash)).as("another client's poll is not recorded").isEqualTo(1);
         assertOAuthError(poll(notAllowed, deviceCode), 400, "unauthorized_client");
         assertOAuthError(postForm(server, TOKEN, client.basic(), Map.of("grant_type", DeviceFlow.GRANT_TYPE)), 400,
                 "invalid_request");
