@@ -22,6 +22,8 @@ import kz.freedomid.audit.JdbiAuditStore;
 import kz.freedomid.callback.CallbackJobs;
 import kz.freedomid.callback.SessionEnd;
 import kz.freedomid.device.DeviceFlow;
+import kz.freedomid.oidc.ClientSecretJwt;
+import kz.freedomid.oidc.JdbiClientSecretJwtStore;
 import kz.freedomid.device.DeviceRoutes;
 import kz.freedomid.device.JdbiDeviceAuthorizationStore;
 import kz.freedomid.demo.DemoRoutes;
@@ -99,6 +101,8 @@ public final class App implements AutoCloseable {
     public final Secrets secrets;
     public final PushedRequests pushedRequests;
     public final ClientAssertions clientAssertions;
+    /** Partners that opted in to client_secret_jwt, with their sealed secrets. */
+    public final ClientSecretJwt clientSecretJwt;
     /** The device authorization grant (RFC 8628). */
     public final DeviceFlow devices;
     public final Ids ids;
@@ -154,8 +158,10 @@ public final class App implements AutoCloseable {
                 config.lifetimes().loginLink(), config.issuer(), audit);
         this.sessions = new SessionService(new JdbiSessionStore(jdbi), secrets, ids, clock, config.lifetimes().session(),
                 config.lifetimes().sessionIdle());
-        this.keys = new SigningKeys(jdbi, MasterKey.load(config.masterKey(), config.dataDir(), random), clock);
-        this.partnerAdmin = new PartnerAdmin(partners, audit);
+        MasterKey masterKey = MasterKey.load(config.masterKey(), config.dataDir(), random);
+        this.keys = new SigningKeys(jdbi, masterKey, clock);
+        this.clientSecretJwt = new ClientSecretJwt(new JdbiClientSecretJwtStore(jdbi), masterKey, clock);
+        this.partnerAdmin = new PartnerAdmin(partners, audit, clientSecretJwt);
         this.keyAdmin = new KeyAdmin(keys, keyRetention(), audit);
         this.sms = "log".equals(config.smsSender()) ? new DevOutbox(clock) : new HttpSmsSender(config.smsUrl(), Json.MAPPER);
         this.profiles = new ProfileService(new JdbiProfileStore(jdbi), partners, new JdbiConsentStore(jdbi), users, clock);
@@ -167,7 +173,7 @@ public final class App implements AutoCloseable {
         recurringTasks.add(new AuditJobs(audit).retention);
         this.pushedRequests = new PushedRequests(new JdbiPushedRequestStore(jdbi), secrets, clock);
         recurringTasks.add(pushedRequests.cleanup);
-        this.clientAssertions = new ClientAssertions(new JdbiAssertionJtiStore(jdbi), clock, config.issuer());
+        this.clientAssertions = new ClientAssertions(new JdbiAssertionJtiStore(jdbi), clock, config.issuer(), clientSecretJwt);
         recurringTasks.add(clientAssertions.cleanup);
         this.devices = new DeviceFlow(new JdbiDeviceAuthorizationStore(jdbi), partners, new JdbiConsentStore(jdbi), tokens,
                 transactions, audit, secrets, clock);

@@ -107,6 +107,9 @@ public final class Cli {
         java.nio.file.Path jwks;
         @Option(names = "--device-grant", description = "The partner may use the device authorization grant (RFC 8628).")
         boolean deviceGrant;
+        @Option(names = "--token-endpoint-auth-method", paramLabel = "METHOD", description = "client_secret_jwt to also "
+                + "accept HMAC assertions (the secret is then also kept sealed under the master key).")
+        String authMethod;
         @Option(names = "--profile-jwk", paramLabel = "FILE",
                 description = "The partner's PUBLIC JWK for profile encryption: RSA (RSA-OAEP-256) or EC P-256 (ECDH-ES+A256KW).")
         java.nio.file.Path profileJwk;
@@ -121,7 +124,7 @@ public final class Cli {
                 var settings = new ClientSettings(publicClient, postLogoutRedirectUris, backchannel, Set.copyOf(permissions),
                         idTokenAlg, jwk, requirePar, jwks == null ? null : PartnerService.publicJwks(readFile(jwks)), deviceGrant);
                 var registered = app.partnerAdmin.create(new PartnerService.NewPartner(name, redirectUris, parsed, revokeUri,
-                        settings), PartnerAdmin.CLI);
+                        settings), authMethod != null && PartnerAdminCommands.clientSecretJwt(authMethod), PartnerAdmin.CLI);
                 String clientId = registered.partner().clientId().toString();
                 if (json) {
                     Map<String, Object> out = new LinkedHashMap<>();

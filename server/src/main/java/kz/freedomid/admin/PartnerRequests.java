@@ -21,7 +21,7 @@ import kz.freedomid.platform.FieldErrors;
 final class PartnerRequests {
     private static final Set<String> SETTINGS = Set.of("name", "redirect_uris", "grants", "revoke_uri",
             "post_logout_redirect_uris", "backchannel_logout_uri", "permissions", "id_token_alg", "access_ttl_seconds",
-            "refresh_ttl_seconds", "profile_jwk", "require_pushed_authorization_requests", "jwks", "device_grant");
+            "refresh_ttl_seconds", "profile_jwk", "require_pushed_authorization_requests", "jwks", "device_grant", "token_endpoint_auth_method");
     private static final Set<String> CREATE_FIELDS;
 
     static {
@@ -85,6 +85,24 @@ final class PartnerRequests {
         errors.throwIfAny();
         return new PartnerChanges(name, redirectUris, grants, revokeUri, logoutUris, backchannel,
                 permissions == null ? null : Set.copyOf(permissions), alg, access, refresh, jwk, requirePar, jwks, deviceGrant);
+    }
+
+    /** client_secret_jwt or not; null when the field is absent (422 on another value). */
+    static Boolean clientSecretJwt(ObjectNode body) {
+        if (!body.has("token_endpoint_auth_method")) return null;
+        JsonNode node = body.get("token_endpoint_auth_method");
+        String method = node.isTextual() ? node.asText() : "";
+        return switch (method) {
+            case "client_secret_jwt" -> true;
+            case "client_secret_basic", "client_secret_post", "private_key_jwt" -> false;
+            default -> {
+                FieldErrors errors = new FieldErrors();
+                errors.add("token_endpoint_auth_method", "The token_endpoint_auth_method must be client_secret_basic, "
+                        + "client_secret_post, private_key_jwt or client_secret_jwt.");
+                errors.throwIfAny();
+                yield null;
+            }
+        };
     }
 
     /** Known grant names ({@code grants.3} names an unknown one); duplicates are ignored. Null when absent. */

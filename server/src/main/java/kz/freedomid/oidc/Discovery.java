@@ -16,7 +16,8 @@ final class Discovery {
 
     private Discovery() {}
 
-    static final List<String> CLIENT_AUTH = List.of("client_secret_basic", "client_secret_post", "private_key_jwt");
+    static final List<String> CLIENT_AUTH = List.of("client_secret_basic", "client_secret_post", "private_key_jwt",
+            "client_secret_jwt");
 
     static String document(String issuer) {
         Map<String, Object> d = new LinkedHashMap<>();
@@ -40,7 +41,7 @@ final class Discovery {
         d.put("subject_types_supported", List.of("public"));
         d.put("id_token_signing_alg_values_supported", SigningKeys.ALGORITHMS);
         // "none" is for public clients, which prove themselves with PKCE instead of a secret.
-        // client_secret_jwt is not offered: secrets are stored as SHA-256 only, so an HS256 MAC cannot be checked.
+        // client_secret_jwt works for partners that opted in (their secret is also kept sealed; see ClientSecretJwt).
         List<String> withNone = new java.util.ArrayList<>(CLIENT_AUTH);
         withNone.add("none");
         d.put("token_endpoint_auth_methods_supported", withNone);

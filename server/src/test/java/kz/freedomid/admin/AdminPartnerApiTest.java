@@ -149,6 +149,24 @@ class AdminPartnerApiTest {
     }
 
     @Test
+    void clientSecretJwtIsChosenAtCreationAndByPatch() {
+        Map<String, Object> body = newPartner("HMAC shop");
+        body.put("token_endpoint_auth_method", "client_secret_jwt");
+        JsonNode created = create(body);
+        String clientId = created.get("client_id").asText();
+        assertThat(created.get("token_endpoint_auth_method").asText()).isEqualTo("client_secret_jwt");
+        assertThat(server.app.clientSecretJwt.enabled(UUID.fromString(clientId))).isTrue();
+
+        Http.Response patched = admin.patch("/partners/" + clientId, Map.of("token_endpoint_auth_method", "client_secret_basic"));
+        assertThat(patched.status()).as(patched.body()).isEqualTo(200);
+        assertThat(patched.json().get("token_endpoint_auth_method").asText()).isEqualTo("client_secret_basic");
+        assertThat(server.app.clientSecretJwt.enabled(UUID.fromString(clientId))).isFalse();
+        assertInvalid(admin.patch("/partners/" + clientId, Map.of("token_endpoint_auth_method", "hmac")),
+                "token_endpoint_auth_method");
+        assertThat(server.app.clientSecretJwt.enabled(UUID.fromString(clientId))).isFalse();
+    }
+
+    @Test
     void createWhenPublicClientThenNoSecret() {
         Map<String, Object> body = newPartner("Mobile app");
         body.put("public", true);

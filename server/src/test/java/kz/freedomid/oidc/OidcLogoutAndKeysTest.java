@@ -272,9 +272,10 @@ class OidcLogoutAndKeysTest {
         // The contract names basic and post; "none" is how public clients (PKCE, no secret) authenticate;
         // private_key_jwt is RFC 7523 with the client's registered JWK set.
         assertThat(strings(d, "token_endpoint_auth_methods_supported"))
-                .containsExactlyInAnyOrder("client_secret_basic", "client_secret_post", "private_key_jwt", "none");
+                .containsExactlyInAnyOrder("client_secret_basic", "client_secret_post", "private_key_jwt", "client_secret_jwt",
+                        "none");
         assertThat(strings(d, "introspection_endpoint_auth_methods_supported"))
-                .containsExactlyInAnyOrder("client_secret_basic", "client_secret_post", "private_key_jwt");
+                .containsExactlyInAnyOrder("client_secret_basic", "client_secret_post", "private_key_jwt", "client_secret_jwt");
         assertThat(strings(d, "code_challenge_methods_supported")).containsExactly("S256");
         assertThat(strings(d, "claims_supported")).contains("iss", "sub", "aud", "exp", "iat", "auth_time", "nonce", "at_hash",
                 "sid", "amr", "given_name", "family_name", "middle_name", "birthdate", "gender", "email", "email_verified",
