@@ -3,7 +3,7 @@
 // userinfo, refresh with rotation, revocation and introspection; pushed authorization requests (RFC 9126) and
 // DPoP (RFC 9449) with the server demanding nonces (FREEDOM_ID_DPOP_NONCE=required), which the library retries;
 // dynamic client registration (RFC 7591) with an initial access token from the command line, and a sign-in with the
-// client it registered.
+// client it registered; the device authorization grant (RFC 8628).
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { spawn, execFileSync } from 'node:child_process'
@@ -274,4 +274,40 @@ test('dynamic registration with an initial access token, then a sign-in with the
   // The initial access token allowed one registration only.
   await assert.rejects(client.dynamicClientRegistration(new URL(base), { redirect_uris: [registeredUri] }, undefined,
     { initialAccessToken, execute: [client.allowInsecureRequests] }))
+})
+
+test('device authorization grant: the library initiates and polls, the user approves at /device', async () => {
+  const started = await client.initiateDeviceAuthorization(config, { scope: 'openid read.firstname' })
+  assert.match(started.user_code, /^[BCDFGHJKLMNPQRSTVWXZ]{4}-[BCDFGHJKLMNPQRSTVWXZ]{4}$/)
+  assert.equal(started.verification_uri, `${base}/device`)
+  assert.equal(started.interval, 5)
+  // The library waits the interval, answers authorization_pending by polling again, and resolves with the tokens.
+  const polling = client.pollDeviceAuthorizationGrant(config, started)
+
+  // The user, on another device: open verification_uri_complete, sign in (a new phone), confirm the code, approve.
+  const b = browser()
+  const toLogin = await b.request(started.verification_uri_complete)
+  assert.equal(toLogin.status, 303)
+  const phonePage = await b.request(toLogin.location)
+  const phone = `+7707${String(Date.now()).slice(-7)}`
+  const codePage = await b.post(phonePage, '/login/phone', { phone, method: 'otp' })
+  const [sms] = await (await fetch(`${base}/dev/outbox?to=${encodeURIComponent(phone)}`)).json()
+  const signup = await b.post(codePage, '/login/code', { phone, code: sms.code })
+  const back = await b.post(signup, '/login/signup', { firstname: 'Dias', lastname: 'Omarov' })
+  assert.equal(back.status, 303)
+  assert.equal(back.location, `/device?user_code=${started.user_code}`)
+  const form = await b.request(back.location)
+  assert.match(form.body, new RegExp(`value="${started.user_code}"`))
+  const confirm = await b.post(form, '/device', { user_code: started.user_code })
+  assert.equal(confirm.status, 200)
+  assert.match(confirm.body, /openid-client RP/)
+  const done = await b.post(confirm, '/device/decision', { user_code: started.user_code, decision: 'approve' })
+  assert.equal(done.status, 303)
+
+  const tokens = await polling
+  const claims = tokens.claims()
+  assert.equal(claims.iss, base)
+  assert.equal(tokens.access_token.length, 128)
+  const info = await client.fetchUserInfo(config, tokens.access_token, claims.sub)
+  assert.equal(info.given_name, 'Dias')
 })

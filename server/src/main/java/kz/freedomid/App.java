@@ -21,6 +21,11 @@ import kz.freedomid.audit.AuditLog;
 import kz.freedomid.audit.JdbiAuditStore;
 import kz.freedomid.callback.CallbackJobs;
 import kz.freedomid.callback.SessionEnd;
+import kz.freedomid.device.DeviceFlow;
+import kz.freedomid.oidc.ClientSecretJwt;
+import kz.freedomid.oidc.JdbiClientSecretJwtStore;
+import kz.freedomid.device.DeviceRoutes;
+import kz.freedomid.device.JdbiDeviceAuthorizationStore;
 import kz.freedomid.demo.DemoRoutes;
 import kz.freedomid.dpop.DPoP;
 import kz.freedomid.dpop.JdbiDPoPJtiStore;
@@ -100,6 +105,10 @@ public final class App implements AutoCloseable {
     public final ClientAssertions clientAssertions;
     /** DPoP proofs (RFC 9449): nonces, and the jti of every accepted proof, shared by all nodes. */
     public final DPoP dpop;
+    /** Partners that opted in to client_secret_jwt, with their sealed secrets. */
+    public final ClientSecretJwt clientSecretJwt;
+    /** The device authorization grant (RFC 8628). */
+    public final DeviceFlow devices;
     public final Ids ids;
     public final PartnerService partners;
     public final UserService users;
@@ -158,7 +167,8 @@ public final class App implements AutoCloseable {
                 config.lifetimes().sessionIdle());
         MasterKey masterKey = MasterKey.load(config.masterKey(), config.dataDir(), random);
         this.keys = new SigningKeys(jdbi, masterKey, clock);
-        this.partnerAdmin = new PartnerAdmin(partners, audit);
+        this.clientSecretJwt = new ClientSecretJwt(new JdbiClientSecretJwtStore(jdbi), masterKey, clock);
+        this.partnerAdmin = new PartnerAdmin(partners, audit, clientSecretJwt);
         this.keyAdmin = new KeyAdmin(keys, keyRetention(), audit);
         this.registrationTokens = new kz.freedomid.registration.InitialAccessTokens(
                 new kz.freedomid.registration.JdbiInitialAccessTokenStore(jdbi), secrets, ids, clock, audit);
@@ -175,10 +185,13 @@ public final class App implements AutoCloseable {
         this.pushedRequests = new PushedRequests(new JdbiPushedRequestStore(jdbi), secrets, clock);
         recurringTasks.add(pushedRequests.cleanup);
         this.clientAssertions = new ClientAssertions(new JdbiAssertionJtiStore(jdbi), clock, config.issuer(),
-                new kz.freedomid.oidc.RemoteJwks(clock, config.dev()));
+                new kz.freedomid.oidc.RemoteJwks(clock, config.dev()), clientSecretJwt);
         recurringTasks.add(clientAssertions.cleanup);
         this.dpop = new DPoP(new JdbiDPoPJtiStore(jdbi), masterKey.derive("dpop-nonce"), config.dpopNonceRequired(), clock);
         recurringTasks.add(dpop.cleanup);
+        this.devices = new DeviceFlow(new JdbiDeviceAuthorizationStore(jdbi), partners, new JdbiConsentStore(jdbi), tokens,
+                transactions, audit, secrets, clock);
+        recurringTasks.add(devices.cleanup);
         // Feature tasks are registered here, above this line, before the queue is built.
         this.callbacks = new CallbackJobs(new CallbackSigning(keys, config.issuer(), clock), partners::find, clock);
         tasks.addAll(callbacks.tasks());
@@ -203,7 +216,7 @@ public final class App implements AutoCloseable {
         SigningKeys.ALGORITHMS.forEach(keys::current); // made or loaded now, not on the first token request
         IdTokens idTokens = new IdTokens(keys, config.issuer(), clock, config.lifetimes().idToken());
         OidcRoutes oidc = new OidcRoutes(config.issuer(), partners, loginFlow, sessions, tokens, keys, idTokens, pages, sessionEnd,
-                pushedRequests, clientAssertions, dpop);
+                pushedRequests, clientAssertions, dpop, devices);
         PartnerApiRoutes partnerApi = new PartnerApiRoutes(partners, loginFlow, tokens, new TokenResponses(idTokens),
                 config.issuer(), dpop);
         RateLimiter rateLimiter = RateLimiter.create(config.rateLimits(), database.isPostgres(), database.dataSource(), clock,
@@ -256,6 +269,7 @@ public final class App implements AutoCloseable {
             new kz.freedomid.registration.RegistrationRoutes(registrations, config.registration(), config.issuer()).register(routes);
             login.register(routes);
             new AccountRoutes(account, sessions, loginFlow, pages).register(routes);
+            new DeviceRoutes(devices, sessions, loginFlow, pages).register(routes);
             if (config.adminApiEnabled()) new AdminApi(config.adminToken(), partnerAdmin, userAdmin, keyAdmin, audit).register(routes);
             if (config.adminApiEnabled()) new kz.freedomid.admin.AdminRegistrationTokenRoutes(registrationTokens).register(routes);
             if (config.dev()) {

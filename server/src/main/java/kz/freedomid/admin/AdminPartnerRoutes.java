@@ -38,9 +38,11 @@ final class AdminPartnerRoutes {
 
     /** 201 with the partner and its client_secret: the only time the secret is shown (null for a public client). */
     private void create(Context ctx) {
-        PartnerService.NewPartner request = PartnerRequests.create(ApiRequest.jsonObject(ctx));
-        PartnerService.Registered registered = checked(() -> partners.create(request, ctx.ip()));
-        Map<String, Object> body = new LinkedHashMap<>(PartnerView.of(registered.partner()));
+        var json = ApiRequest.jsonObject(ctx);
+        PartnerService.NewPartner request = PartnerRequests.create(json);
+        boolean secretJwt = Boolean.TRUE.equals(PartnerRequests.clientSecretJwt(json));
+        PartnerService.Registered registered = checked(() -> partners.create(request, secretJwt, ctx.ip()));
+        Map<String, Object> body = view(registered.partner());
         body.put("client_secret", registered.clientSecret());
         AdminJson.send(ctx, 201, body);
     }
@@ -48,7 +50,7 @@ final class AdminPartnerRoutes {
     private void show(Context ctx) {
         UUID clientId = AdminJson.clientId(ctx);
         Partner partner = partners.find(clientId).orElseThrow(() -> AdminJson.notFound(clientId));
-        AdminJson.send(ctx, 200, PartnerView.of(partner));
+        AdminJson.send(ctx, 200, view(partner));
     }
 
     /** In registration order; {@code next_cursor} is null on the last page. */
@@ -65,10 +67,21 @@ final class AdminPartnerRoutes {
 
     private void update(Context ctx) {
         UUID clientId = AdminJson.clientId(ctx);
-        var changes = PartnerRequests.changes(ApiRequest.jsonObject(ctx));
+        var json = ApiRequest.jsonObject(ctx);
+        var changes = PartnerRequests.changes(json);
+        Boolean secretJwt = PartnerRequests.clientSecretJwt(json);
         Partner updated = checked(() -> partners.update(clientId, changes, ctx.ip()))
                 .orElseThrow(() -> AdminJson.notFound(clientId));
-        AdminJson.send(ctx, 200, PartnerView.of(updated));
+        if (secretJwt != null) checked(() -> partners.setClientSecretJwt(clientId, secretJwt, ctx.ip()));
+        AdminJson.send(ctx, 200, view(updated));
+    }
+
+    /** The partner's settings and whether it uses client_secret_jwt (kept beside the partner row). */
+    private Map<String, Object> view(Partner partner) {
+        Map<String, Object> body = new LinkedHashMap<>(PartnerView.of(partner));
+        body.put("token_endpoint_auth_method", partner.settings().publicClient() ? "none"
+                : partners.clientSecretJwt(partner.clientId()) ? "client_secret_jwt" : "client_secret_basic");
+        return body;
     }
 
     private void rotateSecret(Context ctx) {
@@ -82,7 +95,7 @@ final class AdminPartnerRoutes {
         UUID clientId = AdminJson.clientId(ctx);
         requireEmptyBody(ctx);
         Partner partner = partners.setActive(clientId, active, ctx.ip()).orElseThrow(() -> AdminJson.notFound(clientId));
-        AdminJson.send(ctx, 200, PartnerView.of(partner));
+        AdminJson.send(ctx, 200, view(partner));
     }
 
     /** The actions take no parameters: an empty body or {} (what many clients send with a POST). */

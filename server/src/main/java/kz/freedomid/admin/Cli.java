@@ -107,6 +107,11 @@ public final class Cli {
         java.nio.file.Path jwks;
         @Option(names = "--jwks-uri", paramLabel = "URL", description = "Where the client publishes its JWK set (https).")
         String jwksUri;
+        @Option(names = "--device-grant", description = "The partner may use the device authorization grant (RFC 8628).")
+        boolean deviceGrant;
+        @Option(names = "--token-endpoint-auth-method", paramLabel = "METHOD", description = "client_secret_jwt to also "
+                + "accept HMAC assertions (the secret is then also kept sealed under the master key).")
+        String authMethod;
         @Option(names = "--profile-jwk", paramLabel = "FILE",
                 description = "The partner's PUBLIC JWK for profile encryption: RSA (RSA-OAEP-256) or EC P-256 (ECDH-ES+A256KW).")
         java.nio.file.Path profileJwk;
@@ -119,9 +124,10 @@ public final class Cli {
             Set<Grant> parsed = PartnerAdminCommands.grants(grants);
             try (App app = domain()) {
                 var settings = new ClientSettings(publicClient, postLogoutRedirectUris, backchannel, Set.copyOf(permissions),
-                        idTokenAlg, jwk, requirePar, jwks == null ? null : PartnerService.publicJwks(readFile(jwks))).withJwksUri(jwksUri);
+                        idTokenAlg, jwk, requirePar, jwks == null ? null : PartnerService.publicJwks(readFile(jwks)), deviceGrant)
+                        .withJwksUri(jwksUri);
                 var registered = app.partnerAdmin.create(new PartnerService.NewPartner(name, redirectUris, parsed, revokeUri,
-                        settings), PartnerAdmin.CLI);
+                        settings), authMethod != null && PartnerAdminCommands.clientSecretJwt(authMethod), PartnerAdmin.CLI);
                 String clientId = registered.partner().clientId().toString();
                 if (json) {
                     Map<String, Object> out = new LinkedHashMap<>();

@@ -9,6 +9,7 @@ import java.util.UUID;
 import kz.freedomid.audit.Actor;
 import kz.freedomid.audit.AuditEvent;
 import kz.freedomid.audit.AuditLog;
+import kz.freedomid.oidc.ClientSecretJwt;
 import kz.freedomid.partner.Grant;
 import kz.freedomid.partner.InvalidPartnerException;
 import kz.freedomid.partner.Partner;
@@ -26,18 +27,31 @@ public final class PartnerAdmin {
 
     private final PartnerService partners;
     private final AuditLog audit;
+    private final ClientSecretJwt secretJwt;
 
-    public PartnerAdmin(PartnerService partners, AuditLog audit) {
+    public PartnerAdmin(PartnerService partners, AuditLog audit, ClientSecretJwt secretJwt) {
         this.partners = partners;
         this.audit = audit;
+        this.secretJwt = secretJwt;
     }
 
     public PartnerService.Registered create(PartnerService.NewPartner request, String clientIp) {
+        return create(request, false, clientIp);
+    }
+
+    /** With {@code clientSecretJwt}, the new secret is also sealed so that client_secret_jwt assertions can be checked. */
+    public PartnerService.Registered create(PartnerService.NewPartner request, boolean clientSecretJwt, String clientIp) {
+        if (clientSecretJwt && request.settings() != null && request.settings().publicClient()) {
+            throw new InvalidPartnerException(Map.of("token_endpoint_auth_method",
+                    List.of("A public client has no secret, so it cannot use client_secret_jwt.")));
+        }
         PartnerService.Registered registered = partners.register(request);
         Partner p = registered.partner();
+        if (clientSecretJwt) secretJwt.enable(p.clientId(), registered.clientSecret());
         audit.record(Actor.ADMIN, "admin.partner.created", p.clientId(), clientIp, AuditEvent.details("name", p.name(),
                 "public", p.settings().publicClient(), "redirect_uris", p.redirectUris(),
-                "grants", p.grants().stream().map(Grant::wireName).toList(), "permissions", p.settings().permissions()));
+                "grants", p.grants().stream().map(Grant::wireName).toList(), "permissions", p.settings().permissions(),
+                "token_endpoint_auth_method", clientSecretJwt ? ClientSecretJwt.METHOD : "client_secret_basic"));
         return registered;
     }
 
@@ -70,8 +84,34 @@ public final class PartnerAdmin {
                     List.of("A public client has no secret: it authenticates with PKCE.")));
         }
         Optional<String> secret = partners.rotateSecret(clientId);
-        if (secret.isPresent()) audit.record(Actor.ADMIN, "admin.partner.secret_rotated", clientId, clientIp, Map.of());
+        if (secret.isPresent()) {
+            boolean sealed = secretJwt.reseal(clientId, secret.get());
+            audit.record(Actor.ADMIN, "admin.partner.secret_rotated", clientId, clientIp,
+                    sealed ? Map.of("sealed_for", ClientSecretJwt.METHOD) : Map.of());
+        }
         return secret;
+    }
+
+    /**
+     * Switches client_secret_jwt on or off for a confidential partner; switched on here, it works from the next secret
+     * rotation (only a hash of the current secret exists). False when there is no such partner.
+     */
+    public boolean clientSecretJwt(UUID clientId) {
+        return secretJwt.enabled(clientId);
+    }
+
+    public boolean setClientSecretJwt(UUID clientId, boolean on, String clientIp) {
+        Optional<Partner> partner = partners.find(clientId);
+        if (partner.isEmpty()) return false;
+        if (on && partner.get().settings().publicClient()) {
+            throw new InvalidPartnerException(Map.of("token_endpoint_auth_method",
+                    List.of("A public client has no secret, so it cannot use client_secret_jwt.")));
+        }
+        if (on == secretJwt.enabled(clientId)) return true;
+        if (on) secretJwt.enable(clientId, null); else secretJwt.disable(clientId);
+        audit.record(Actor.ADMIN, "admin.partner.updated", clientId, clientIp, Map.of("changed",
+                Map.of("token_endpoint_auth_method", on ? ClientSecretJwt.METHOD : "client_secret_basic")));
+        return true;
     }
 
     public Optional<Partner> setActive(UUID clientId, boolean active, String clientIp) {

@@ -36,6 +36,16 @@ final class PartnerAdminCommands {
         return parsed;
     }
 
+    /** True for client_secret_jwt, false for the other methods a confidential partner may use. */
+    static boolean clientSecretJwt(String method) {
+        return switch (method) {
+            case "client_secret_jwt" -> true;
+            case "client_secret_basic", "client_secret_post", "private_key_jwt" -> false;
+            default -> throw new IllegalArgumentException("--token-endpoint-auth-method must be client_secret_basic, "
+                    + "client_secret_post, private_key_jwt or client_secret_jwt.");
+        };
+    }
+
     static UUID clientId(String raw) {
         return PartnerService.parseUuid(raw).orElseThrow(() -> new IllegalArgumentException("CLIENT_ID must be a UUID"));
     }
@@ -91,10 +101,15 @@ final class PartnerAdminCommands {
                 description = "Whether /openid requires a pushed authorization request (RFC 9126).") Boolean requirePar;
         @Option(names = "--jwks", paramLabel = "FILE", description = "The client's PUBLIC JWK set for private_key_jwt.")
         java.nio.file.Path jwks;
+        @Option(names = "--device-grant", arity = "1", paramLabel = "true|false",
+                description = "Whether the partner may use the device authorization grant (RFC 8628).") Boolean deviceGrant;
         @Option(names = "--access-ttl-seconds", paramLabel = "SECONDS|default",
                 description = "Access token lifetime (60 to 2592000), or default.") String accessTtl;
         @Option(names = "--refresh-ttl-seconds", paramLabel = "SECONDS|default",
                 description = "Refresh token lifetime (300 to 31536000), or default.") String refreshTtl;
+        @Option(names = "--token-endpoint-auth-method", paramLabel = "METHOD", description = "client_secret_jwt to accept "
+                + "HMAC assertions from the next secret rotation on (the secret is then kept sealed); client_secret_basic to stop.")
+        String authMethod;
         @Option(names = "--json", description = "Print the partner as one JSON object on one line.") boolean json;
         @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -105,10 +120,17 @@ final class PartnerAdminCommands {
                     optional(revokeUri), withoutEmpty(postLogoutRedirectUris), optional(backchannel),
                     permissions == null ? null : Set.copyOf(withoutEmpty(permissions)), idTokenAlg,
                     lifetime("--access-ttl-seconds", accessTtl), lifetime("--refresh-ttl-seconds", refreshTtl), null, requirePar,
-                    jwks == null ? null : new Change<>(PartnerService.publicJwks(Cli.readFile(jwks))));
-            if (changes.equals(PartnerChanges.none())) throw new IllegalArgumentException("Nothing to change: give an option.");
+                    jwks == null ? null : new Change<>(PartnerService.publicJwks(Cli.readFile(jwks))), deviceGrant);
+            Boolean secretJwt = authMethod == null ? null : clientSecretJwt(authMethod);
+            if (changes.equals(PartnerChanges.none()) && secretJwt == null) {
+                throw new IllegalArgumentException("Nothing to change: give an option.");
+            }
             try (App app = Cli.domain()) {
-                return print(spec, clientId, app.partnerAdmin.update(id, changes, PartnerAdmin.CLI), json);
+                if (secretJwt != null && !app.partnerAdmin.setClientSecretJwt(id, secretJwt, PartnerAdmin.CLI)) {
+                    return print(spec, clientId, Optional.empty(), json);
+                }
+                return print(spec, clientId, changes.equals(PartnerChanges.none()) ? app.partnerAdmin.find(id)
+                        : app.partnerAdmin.update(id, changes, PartnerAdmin.CLI), json);
             }
         }
 

@@ -21,7 +21,7 @@ import kz.freedomid.platform.FieldErrors;
 final class PartnerRequests {
     private static final Set<String> SETTINGS = Set.of("name", "redirect_uris", "grants", "revoke_uri",
             "post_logout_redirect_uris", "backchannel_logout_uri", "permissions", "id_token_alg", "access_ttl_seconds",
-            "refresh_ttl_seconds", "profile_jwk", "require_pushed_authorization_requests", "jwks");
+            "refresh_ttl_seconds", "profile_jwk", "require_pushed_authorization_requests", "jwks", "device_grant", "token_endpoint_auth_method");
     private static final Set<String> CREATE_FIELDS;
 
     static {
@@ -52,7 +52,8 @@ final class PartnerRequests {
         ClientSettings settings = new ClientSettings(Boolean.TRUE.equals(publicClient),
                 logoutUris == null ? List.of() : logoutUris, AdminJson.string(body, "backchannel_logout_uri", errors),
                 permissions == null ? Set.of() : Set.copyOf(permissions), alg == null ? "RS256" : alg, jwk,
-                Boolean.TRUE.equals(AdminJson.bool(body, "require_pushed_authorization_requests", errors)), jwks(body, errors))
+                Boolean.TRUE.equals(AdminJson.bool(body, "require_pushed_authorization_requests", errors)), jwks(body, errors),
+                Boolean.TRUE.equals(AdminJson.bool(body, "device_grant", errors)))
                 .withJwksUri(AdminJson.string(body, "jwks_uri", errors));
         String revokeUri = AdminJson.string(body, "revoke_uri", errors);
         errors.throwIfAny();
@@ -65,7 +66,7 @@ final class PartnerRequests {
         FieldErrors errors = new FieldErrors();
         AdminJson.rejectUnknown(body, SETTINGS, errors);
         for (String field : List.of("name", "redirect_uris", "grants", "post_logout_redirect_uris", "permissions",
-                "id_token_alg", "require_pushed_authorization_requests")) {
+                "id_token_alg", "require_pushed_authorization_requests", "device_grant")) {
             AdminJson.requireNotNull(body, field, errors);
         }
         String name = AdminJson.string(body, "name", errors);
@@ -82,9 +83,28 @@ final class PartnerRequests {
         Change<String> jwk = body.has("profile_jwk") ? new Change<>(jwk(body, errors)) : null;
         Boolean requirePar = AdminJson.bool(body, "require_pushed_authorization_requests", errors);
         Change<String> jwks = body.has("jwks") ? new Change<>(jwks(body, errors)) : null;
+        Boolean deviceGrant = AdminJson.bool(body, "device_grant", errors);
         errors.throwIfAny();
         return new PartnerChanges(name, redirectUris, grants, revokeUri, logoutUris, backchannel,
-                permissions == null ? null : Set.copyOf(permissions), alg, access, refresh, jwk, requirePar, jwks);
+                permissions == null ? null : Set.copyOf(permissions), alg, access, refresh, jwk, requirePar, jwks, deviceGrant);
+    }
+
+    /** client_secret_jwt or not; null when the field is absent (422 on another value). */
+    static Boolean clientSecretJwt(ObjectNode body) {
+        if (!body.has("token_endpoint_auth_method")) return null;
+        JsonNode node = body.get("token_endpoint_auth_method");
+        String method = node.isTextual() ? node.asText() : "";
+        return switch (method) {
+            case "client_secret_jwt" -> true;
+            case "client_secret_basic", "client_secret_post", "private_key_jwt" -> false;
+            default -> {
+                FieldErrors errors = new FieldErrors();
+                errors.add("token_endpoint_auth_method", "The token_endpoint_auth_method must be client_secret_basic, "
+                        + "client_secret_post, private_key_jwt or client_secret_jwt.");
+                errors.throwIfAny();
+                yield null;
+            }
+        };
     }
 
     /** Known grant names ({@code grants.3} names an unknown one); duplicates are ignored. Null when absent. */

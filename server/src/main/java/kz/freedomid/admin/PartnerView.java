@@ -33,6 +33,7 @@ final class PartnerView {
         out.put("jwks", p.settings().jwks() == null ? null
                 : Json.parse(p.settings().jwks().getBytes(StandardCharsets.UTF_8)));
         out.put("jwks_uri", p.settings().jwksUri());
+        out.put("device_grant", p.settings().deviceGrant());
         out.put("created_at", Json.timestamp(p.createdAt()));
         return out;
     }

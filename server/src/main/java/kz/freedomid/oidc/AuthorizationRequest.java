@@ -42,13 +42,19 @@ record AuthorizationRequest(Set<Grant> grants, LoginTrack.OidcRequest oidc, Set<
     }
 
     private static Set<Grant> scopes(String scope, Partner client) {
+        Set<Grant> grants = allowedScopes(scope, client);
+        if (!grants.contains(Grant.OPENID)) throw OAuthException.invalidScope("The scope must include openid.");
+        return grants;
+    }
+
+    /** Known scopes that the client may ask for, else invalid_scope (RFC 6749 §3.3); also the device grant's rule. */
+    static Set<Grant> allowedScopes(String scope, Partner client) {
         Set<Grant> grants = EnumSet.noneOf(Grant.class);
         for (String name : scope.trim().split("\\s+")) {
             Grant grant = Grant.parse(name).orElseThrow(() -> OAuthException.invalidScope("Unknown scope '" + name + "'."));
             if (!client.grants().contains(grant)) throw OAuthException.invalidScope("Scope '" + name + "' is not allowed for this client.");
             grants.add(grant);
         }
-        if (!grants.contains(Grant.OPENID)) throw OAuthException.invalidScope("The scope must include openid.");
         return grants;
     }
 

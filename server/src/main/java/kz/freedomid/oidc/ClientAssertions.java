@@ -7,6 +7,7 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSVerifier;
 import com.nimbusds.jose.crypto.ECDSAVerifier;
+import com.nimbusds.jose.crypto.MACVerifier;
 import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
@@ -14,6 +15,7 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
@@ -25,14 +27,16 @@ import java.util.Set;
 import kz.freedomid.partner.Partner;
 
 /**
- * private_key_jwt (RFC 7523 §2.2, §3; OIDC Core §9): a JWT signed with a key of the client's registered JWK set, with
- * iss = sub = client_id, aud the token endpoint or the issuer, a short exp, and a jti accepted once across all nodes.
- * client_secret_jwt is not offered: the client secret is stored only as its SHA-256, so an HS256 MAC cannot be checked.
+ * private_key_jwt and client_secret_jwt (RFC 7523 §2.2, §3; OIDC Core §9): a JWT signed with a key of the client's
+ * registered JWK set, or MACed (HS256/384/512) with its client secret when the partner opted in to client_secret_jwt
+ * (see {@link ClientSecretJwt}), with iss = sub = client_id, aud the token endpoint or the issuer, a short exp, and a jti
+ * accepted once across all nodes.
  */
 public final class ClientAssertions {
     static final String TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
-    static final List<String> ALGORITHMS = List.of("RS256", "PS256", "ES256");
+    static final List<String> ALGORITHMS = List.of("RS256", "PS256", "ES256", "HS256", "HS384", "HS512");
     private static final Set<JWSAlgorithm> ALLOWED = Set.of(JWSAlgorithm.RS256, JWSAlgorithm.PS256, JWSAlgorithm.ES256);
+    private static final Set<JWSAlgorithm> MACS = Set.of(JWSAlgorithm.HS256, JWSAlgorithm.HS384, JWSAlgorithm.HS512);
     /** The longest lifetime an assertion may claim: "short" (RFC 7523 §3 item 4 lets the server limit it). */
     static final Duration MAX_LIFETIME = Duration.ofMinutes(5);
     private static final Duration SKEW = Duration.ofSeconds(30);
@@ -42,8 +46,10 @@ public final class ClientAssertions {
     private final Clock clock;
     private final Set<String> audiences;
     private final RemoteJwks remoteJwks;
+    private final ClientSecretJwt secretJwt;
 
-    public ClientAssertions(AssertionJtiStore jtis, Clock clock, String issuer, RemoteJwks remoteJwks) {
+    public ClientAssertions(AssertionJtiStore jtis, Clock clock, String issuer, RemoteJwks remoteJwks, ClientSecretJwt secretJwt) {
+        this.secretJwt = secretJwt;
         this.jtis = jtis;
         this.clock = clock;
         this.remoteJwks = remoteJwks;
@@ -68,11 +74,18 @@ public final class ClientAssertions {
 
     /** True when the assertion is valid for this client; a jti is remembered only once every other check passed. */
     boolean verify(Partner client, String assertion) {
-        if (client.settings().jwks() == null && client.settings().jwksUri() == null) return false;
         try {
             SignedJWT jwt = SignedJWT.parse(assertion);
-            if (!ALLOWED.contains(jwt.getHeader().getAlgorithm())) return false;
-            if (!signedByClient(jwt, client)) return false;
+            JWSAlgorithm alg = jwt.getHeader().getAlgorithm();
+            if (MACS.contains(alg)) {
+                // Only with a sealed secret of a partner that opted in; a key-based alg never falls back to the secret.
+                Optional<String> secret = secretJwt.secretOf(client.clientId());
+                if (secret.isEmpty() || !jwt.verify(new MACVerifier(secret.get().getBytes(StandardCharsets.UTF_8)))) return false;
+            } else {
+                if (client.settings().jwks() == null && client.settings().jwksUri() == null) return false;
+                if (!ALLOWED.contains(alg)) return false;
+                if (!signedByClient(jwt, client)) return false;
+            }
             JWTClaimsSet claims = jwt.getJWTClaimsSet();
             String clientId = client.clientId().toString();
             if (!clientId.equals(claims.getIssuer()) || !clientId.equals(claims.getSubject())) return false;

@@ -16,7 +16,8 @@ final class Discovery {
 
     private Discovery() {}
 
-    static final List<String> CLIENT_AUTH = List.of("client_secret_basic", "client_secret_post", "private_key_jwt");
+    static final List<String> CLIENT_AUTH = List.of("client_secret_basic", "client_secret_post", "private_key_jwt",
+            "client_secret_jwt");
 
     static String document(String issuer) {
         Map<String, Object> d = new LinkedHashMap<>();
@@ -30,16 +31,18 @@ final class Discovery {
         d.put("introspection_endpoint", issuer + "/api/v1/oidc/introspect");
         d.put("pushed_authorization_request_endpoint", issuer + "/api/v1/oidc/par");
         d.put("registration_endpoint", issuer + "/api/v1/oidc/register"); // RFC 7591, with an initial access token
+        d.put("device_authorization_endpoint", issuer + "/api/v1/oidc/device");
         // RFC 9126 §5: PAR is optional for all clients; a partner's own setting can require it for that partner.
         d.put("require_pushed_authorization_requests", false);
         d.put("scopes_supported", Arrays.stream(Grant.values()).map(Grant::wireName).toList());
         d.put("response_types_supported", List.of("code"));
         d.put("response_modes_supported", List.of("query"));
-        d.put("grant_types_supported", List.of("authorization_code", "refresh_token", "client_credentials"));
+        d.put("grant_types_supported", List.of("authorization_code", "refresh_token", "client_credentials",
+                kz.freedomid.device.DeviceFlow.GRANT_TYPE));
         d.put("subject_types_supported", List.of("public"));
         d.put("id_token_signing_alg_values_supported", SigningKeys.ALGORITHMS);
         // "none" is for public clients, which prove themselves with PKCE instead of a secret.
-        // client_secret_jwt is not offered: secrets are stored as SHA-256 only, so an HS256 MAC cannot be checked.
+        // client_secret_jwt works for partners that opted in (their secret is also kept sealed; see ClientSecretJwt).
         List<String> withNone = new java.util.ArrayList<>(CLIENT_AUTH);
         withNone.add("none");
         d.put("token_endpoint_auth_methods_supported", withNone);

@@ -1,6 +1,7 @@
 package kz.freedomid.oidc;
 
 import io.javalin.config.RoutesConfig;
+import kz.freedomid.device.DeviceFlow;
 import kz.freedomid.keys.IdTokens;
 import kz.freedomid.keys.SigningKeys;
 import kz.freedomid.login.LoginFlow;
@@ -18,15 +19,18 @@ public final class OidcRoutes {
     private final TokenInfoEndpoints info;
     private final LogoutEndpoint logout;
     private final ParEndpoint par;
+    private final DeviceAuthorizationEndpoint device;
 
     public OidcRoutes(String issuer, PartnerService partners, LoginFlow flow, SessionService sessions, TokenService tokens,
                       SigningKeys keys, IdTokens idTokens, Pages pages, kz.freedomid.callback.SessionEnd sessionEnd,
-                      PushedRequests pushedRequests, ClientAssertions assertions, kz.freedomid.dpop.DPoP dpop) {
+                      PushedRequests pushedRequests, ClientAssertions assertions, kz.freedomid.dpop.DPoP dpop,
+                      DeviceFlow devices) {
         ClientAuthentication clients = new ClientAuthentication(partners, assertions);
         this.discovery = Discovery.document(issuer);
         this.keys = keys;
         this.authorize = new AuthorizeEndpoint(partners, pushedRequests, flow, sessions, pages, issuer);
-        this.token = new TokenEndpoint(clients, tokens, idTokens, dpop, issuer);
+        this.token = new TokenEndpoint(clients, tokens, idTokens, dpop, issuer, devices);
+        this.device = new DeviceAuthorizationEndpoint(clients, devices, issuer);
         this.info = new TokenInfoEndpoints(tokens, clients, issuer, dpop);
         this.par = new ParEndpoint(clients, pushedRequests, dpop, issuer);
         this.logout = new LogoutEndpoint(idTokens, partners, sessions, sessionEnd, pages);
@@ -41,6 +45,7 @@ public final class OidcRoutes {
         routes.post("/openid", authorize::handle);
         routes.post("/api/v1/oidc/token", token::handle);
         routes.post("/api/v1/oidc/par", par::handle);
+        routes.post("/api/v1/oidc/device", device::handle);
         routes.get("/api/v1/oidc/userinfo", info::userinfo);
         routes.post("/api/v1/oidc/userinfo", info::userinfo);
         routes.post("/api/v1/oidc/revoke", info::revoke);

@@ -4,6 +4,7 @@ import io.javalin.http.Context;
 import java.util.Map;
 import kz.freedomid.dpop.DPoP;
 import kz.freedomid.dpop.DPoPException;
+import kz.freedomid.device.DeviceFlow;
 import kz.freedomid.partner.Partner;
 import kz.freedomid.platform.Json;
 import kz.freedomid.platform.OAuthException;
@@ -17,7 +18,8 @@ final class TokenEndpoint {
     private final DPoP dpop;
     private final String url;
 
-    TokenEndpoint(ClientAuthentication clients, TokenService tokens, IdTokens idTokens, DPoP dpop, String issuer) {
+    TokenEndpoint(ClientAuthentication clients, TokenService tokens, IdTokens idTokens, DPoP dpop, String issuer,
+                  DeviceFlow devices) {
         this.clients = clients;
         this.dpop = dpop;
         this.url = issuer + "/api/v1/oidc/token";
@@ -25,7 +27,8 @@ final class TokenEndpoint {
         this.grants = Map.of(
                 "authorization_code", new AuthorizationCodeGrant(tokens, responses),
                 "refresh_token", new RefreshTokenGrant(tokens, responses),
-                "client_credentials", new ClientCredentialsGrant(tokens, responses));
+                "client_credentials", new ClientCredentialsGrant(tokens, responses),
+                DeviceFlow.GRANT_TYPE, new DeviceCodeGrant(devices, tokens, responses));
     }
 
     void handle(Context ctx) {

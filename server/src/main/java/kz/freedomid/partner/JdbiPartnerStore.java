@@ -16,7 +16,7 @@ import org.jdbi.v3.core.statement.StatementContext;
 public final class JdbiPartnerStore implements PartnerStore {
     private static final String COLUMNS =
             "client_id, name, secret_hash, redirect_uris, grants, revoke_uri, access_ttl_seconds, refresh_ttl_seconds, status, "
-            + "created_at, public_client, post_logout_redirect_uris, backchannel_logout_uri, permissions, id_token_alg, profile_jwk, require_par, jwks, jwks_uri";
+            + "created_at, public_client, post_logout_redirect_uris, backchannel_logout_uri, permissions, id_token_alg, profile_jwk, require_par, jwks, jwks_uri, device_grant";
 
     private final Jdbi jdbi;
 
@@ -29,9 +29,9 @@ public final class JdbiPartnerStore implements PartnerStore {
         jdbi.useHandle(h -> h.createUpdate("""
                         INSERT INTO partners (client_id, name, secret_hash, redirect_uris, grants, revoke_uri,
                             access_ttl_seconds, refresh_ttl_seconds, status, created_at, updated_at, public_client,
-                            post_logout_redirect_uris, backchannel_logout_uri, permissions, id_token_alg, profile_jwk, require_par, jwks, jwks_uri)
+                            post_logout_redirect_uris, backchannel_logout_uri, permissions, id_token_alg, profile_jwk, require_par, jwks, jwks_uri, device_grant)
                         VALUES (:id, :name, :secret, :uris, :grants, :revokeUri, :accessTtl, :refreshTtl, :status, :now, :now,
-                            :publicClient, :logoutUris, :backchannel, :permissions, :alg, :profileJwk, :requirePar, :jwks, :jwksUri)""")
+                            :publicClient, :logoutUris, :backchannel, :permissions, :alg, :profileJwk, :requirePar, :jwks, :jwksUri, :deviceGrant)""")
                 .bind("id", p.clientId())
                 .bind("name", p.name())
                 .bind("secret", p.secretHash())
@@ -50,6 +50,7 @@ public final class JdbiPartnerStore implements PartnerStore {
                 .bind("profileJwk", p.settings().profileJwk())
                 .bind("requirePar", p.settings().requirePushedRequests()).bind("jwks", p.settings().jwks())
                 .bind("jwksUri", p.settings().jwksUri())
+                .bind("deviceGrant", p.settings().deviceGrant())
                 .execute());
     }
 
@@ -91,7 +92,8 @@ public final class JdbiPartnerStore implements PartnerStore {
                                 access_ttl_seconds = :accessTtl, refresh_ttl_seconds = :refreshTtl, status = :status,
                                 updated_at = :now, post_logout_redirect_uris = :logoutUris,
                                 backchannel_logout_uri = :backchannel, permissions = :permissions, id_token_alg = :alg,
-                                profile_jwk = :profileJwk, require_par = :requirePar, jwks = :jwks, jwks_uri = :jwksUri
+                                profile_jwk = :profileJwk, require_par = :requirePar, jwks = :jwks, jwks_uri = :jwksUri,
+                                device_grant = :deviceGrant
                             WHERE client_id = :id""")
                     .bind("id", clientId).bind("name", after.name()).bind("uris", String.join("\n", after.redirectUris()))
                     .bind("grants", Grant.join(after.grants())).bind("revokeUri", after.revokeUri())
@@ -103,6 +105,7 @@ public final class JdbiPartnerStore implements PartnerStore {
                     .bind("alg", after.settings().idTokenAlg()).bind("profileJwk", after.settings().profileJwk())
                     .bind("requirePar", after.settings().requirePushedRequests()).bind("jwks", after.settings().jwks())
                     .bind("jwksUri", after.settings().jwksUri())
+                    .bind("deviceGrant", after.settings().deviceGrant())
                     .execute();
             return Optional.of(new PartnerService.Updated(before.get(), after));
         });
@@ -162,7 +165,7 @@ public final class JdbiPartnerStore implements PartnerStore {
                         rs.getString("backchannel_logout_uri"),
                         java.util.Set.copyOf(Arrays.stream(rs.getString("permissions").split(" ")).filter(s -> !s.isEmpty()).toList()),
                         rs.getString("id_token_alg"), rs.getString("profile_jwk"), rs.getBoolean("require_par"),
-                        rs.getString("jwks"), rs.getString("jwks_uri")));
+                        rs.getString("jwks"), rs.getString("jwks_uri"), rs.getBoolean("device_grant")));
     }
 
     private static List<String> lines(String stored) {

@@ -64,7 +64,7 @@ public final class PartnerService {
             settings = new ClientSettings(settings.publicClient(), settings.postLogoutRedirectUris(),
                     settings.backchannelLogoutUri(), settings.permissions(), settings.idTokenAlg(),
                     PartnerRules.profileJwk(settings.profileJwk()), settings.requirePushedRequests(), settings.jwks(),
-                    settings.jwksUri());
+                    settings.jwksUri(), settings.deviceGrant());
         }
         Partner partner = new Partner(clientId, request.name() == null ? null : request.name().strip(),
                 Secrets.sha256(secret),

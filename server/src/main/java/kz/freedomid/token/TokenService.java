@@ -157,6 +157,24 @@ public final class TokenService {
     }
 
     /**
+     * A pair for a user who approved a device authorization request (RFC 8628 §3.5), bound to the session they approved
+     * in, and to the device's DPoP key when it sent a proof ({@code dpopJkt}, else null). Call inside the transaction
+     * that consumes the request, so that the request buys tokens once.
+     */
+    public IssuedTokens issueForDevice(Partner partner, UUID userId, UUID sessionId, Set<Grant> grants, Instant authTime,
+                                       String amr, String clientIp, String dpopJkt) {
+        Instant now = clock.instant();
+        IssuedTokens issued = mint(partner.clientId(), lifetimesOf(partner), ids.random(), userId, sessionId, grants,
+                partner.revokeUri(), authTime, amr, null, dpopJkt, now);
+        TokenPair pair = issued.pair();
+        store.insertServiceToken(pair, audit.event(Actor.partner(partner.clientId()), "token.issued", subjectOf(pair),
+                clientIp, AuditEvent.details("grant_type", "urn:ietf:params:oauth:grant-type:device_code", "pair_id",
+                        pair.id(), "grant_id", pair.grantId())));
+        meters.issuedByCode.increment();
+        return issued;
+    }
+
+    /**
      * A live access token of either kind presented as a bearer token; callers tell a user's token from a service token by
      * its type. A token bound to a DPoP key is not found: it is no bearer token (RFC 9449 §7.2).
      */

@@ -31,6 +31,7 @@ public interface TokenStore {
     /** The partner's own token lifetimes, read with the pair in the same query; null parts mean the defaults. */
     record PartnerLifetimes(java.time.Duration access, java.time.Duration refresh) {}
 
+    /** A pair minted without a code (a service token, or a device grant's pair), with its audit event. */
     void insertServiceToken(TokenPair pair, AuditEvent audit);
 
     /** A live access token: a user's (with the user's current data) or a service token, in one round trip. */

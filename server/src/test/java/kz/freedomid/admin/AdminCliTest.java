@@ -101,6 +101,35 @@ class AdminCliTest {
     }
 
     @Test
+    void deviceGrantIsSetByCreateAndUpdate() throws Exception {
+        Result created = cli("partner", "create", "--name", "TV App", "--redirect-uri", "https://tv.example/cb",
+                "--grants", "openid,read.phone", "--device-grant", "--json");
+        assertThat(created.exit()).as(created.err()).isZero();
+        String clientId = created.json().get("client_id").asText();
+        assertThat(partner(clientId).settings().deviceGrant()).isTrue();
+        Result updated = cli("partner", "update", clientId, "--device-grant", "false", "--json");
+        assertThat(updated.exit()).as(updated.err()).isZero();
+        assertThat(partner(clientId).settings().deviceGrant()).isFalse();
+    }
+
+    @Test
+    void tokenEndpointAuthMethodIsSetByCreateAndUpdate() throws Exception {
+        Result created = cli("partner", "create", "--name", "HMAC App", "--redirect-uri", "https://hmac.example/cb",
+                "--grants", "openid", "--token-endpoint-auth-method", "client_secret_jwt", "--json");
+        assertThat(created.exit()).as(created.err()).isZero();
+        UUID id = UUID.fromString(created.json().get("client_id").asText());
+        assertThat(server.count("SELECT COUNT(*) FROM client_secret_jwt WHERE client_id = ? AND sealed_secret IS NOT NULL", id))
+                .isEqualTo(1);
+        Result bad = cli("partner", "update", id.toString(), "--token-endpoint-auth-method", "hmac");
+        assertThat(bad.exit()).isNotZero();
+        assertThat(bad.err()).contains("--token-endpoint-auth-method");
+        assertThat(server.app.clientSecretJwt.enabled(id)).isTrue();
+        Result off = cli("partner", "update", id.toString(), "--token-endpoint-auth-method", "client_secret_basic");
+        assertThat(off.exit()).as(off.err()).isZero();
+        assertThat(server.app.clientSecretJwt.enabled(id)).isFalse();
+    }
+
+    @Test
     void updateWhenInvalidOrEmptyOrUnknownThenClearMessageAndNothingChanges() throws Exception {
         String clientId = server.app.partnerAdmin.create(new kz.freedomid.partner.PartnerService.NewPartner("Steady",
                 List.of("https://steady.example/cb"), java.util.Set.of(kz.freedomid.partner.Grant.READ_PHONE), null), "test")

@@ -132,6 +132,41 @@ class AdminPartnerApiTest {
     }
 
     @Test
+    void deviceGrantIsSetAtCreationAndByPatch() {
+        Map<String, Object> body = newPartner("TV app");
+        body.put("device_grant", true);
+        JsonNode created = create(body);
+        String clientId = created.get("client_id").asText();
+        assertThat(created.get("device_grant").asBoolean()).isTrue();
+        assertThat(server.app.partners.find(UUID.fromString(clientId)).orElseThrow().settings().deviceGrant()).isTrue();
+
+        Http.Response patched = admin.patch("/partners/" + clientId, Map.of("device_grant", false));
+        assertThat(patched.status()).as(patched.body()).isEqualTo(200);
+        assertThat(patched.json().get("device_grant").asBoolean()).isFalse();
+        assertThat(server.app.partners.find(UUID.fromString(clientId)).orElseThrow().settings().deviceGrant()).isFalse();
+        assertInvalid(admin.patch("/partners/" + clientId, Map.of("device_grant", "yes")), "device_grant");
+        assertThat(server.app.partners.find(UUID.fromString(clientId)).orElseThrow().settings().deviceGrant()).isFalse();
+    }
+
+    @Test
+    void clientSecretJwtIsChosenAtCreationAndByPatch() {
+        Map<String, Object> body = newPartner("HMAC shop");
+        body.put("token_endpoint_auth_method", "client_secret_jwt");
+        JsonNode created = create(body);
+        String clientId = created.get("client_id").asText();
+        assertThat(created.get("token_endpoint_auth_method").asText()).isEqualTo("client_secret_jwt");
+        assertThat(server.app.clientSecretJwt.enabled(UUID.fromString(clientId))).isTrue();
+
+        Http.Response patched = admin.patch("/partners/" + clientId, Map.of("token_endpoint_auth_method", "client_secret_basic"));
+        assertThat(patched.status()).as(patched.body()).isEqualTo(200);
+        assertThat(patched.json().get("token_endpoint_auth_method").asText()).isEqualTo("client_secret_basic");
+        assertThat(server.app.clientSecretJwt.enabled(UUID.fromString(clientId))).isFalse();
+        assertInvalid(admin.patch("/partners/" + clientId, Map.of("token_endpoint_auth_method", "hmac")),
+                "token_endpoint_auth_method");
+        assertThat(server.app.clientSecretJwt.enabled(UUID.fromString(clientId))).isFalse();
+    }
+
+    @Test
     void createWhenPublicClientThenNoSecret() {
         Map<String, Object> body = newPartner("Mobile app");
         body.put("public", true);

@@ -264,15 +264,18 @@ class OidcLogoutAndKeysTest {
                 Grant.all().stream().map(Grant::wireName).toList());
         assertThat(strings(d, "response_types_supported")).containsExactly("code");
         assertThat(strings(d, "grant_types_supported"))
-                .containsExactlyInAnyOrder("authorization_code", "refresh_token", "client_credentials");
+                .containsExactlyInAnyOrder("authorization_code", "refresh_token", "client_credentials",
+                        "urn:ietf:params:oauth:grant-type:device_code");
+        assertThat(d.get("device_authorization_endpoint").asText()).isEqualTo(issuer + "/api/v1/oidc/device");
         assertThat(strings(d, "subject_types_supported")).containsExactly("public");
         assertThat(strings(d, "id_token_signing_alg_values_supported")).containsExactly("RS256", "ES256");
         // The contract names basic and post; "none" is how public clients (PKCE, no secret) authenticate;
         // private_key_jwt is RFC 7523 with the client's registered JWK set.
         assertThat(strings(d, "token_endpoint_auth_methods_supported"))
-                .containsExactlyInAnyOrder("client_secret_basic", "client_secret_post", "private_key_jwt", "none");
+                .containsExactlyInAnyOrder("client_secret_basic", "client_secret_post", "private_key_jwt", "client_secret_jwt",
+                        "none");
         assertThat(strings(d, "introspection_endpoint_auth_methods_supported"))
-                .containsExactlyInAnyOrder("client_secret_basic", "client_secret_post", "private_key_jwt");
+                .containsExactlyInAnyOrder("client_secret_basic", "client_secret_post", "private_key_jwt", "client_secret_jwt");
         assertThat(strings(d, "code_challenge_methods_supported")).containsExactly("S256");
         assertThat(strings(d, "claims_supported")).contains("iss", "sub", "aud", "exp", "iat", "auth_time", "nonce", "at_hash",
                 "sid", "amr", "given_name", "family_name", "middle_name", "birthdate", "gender", "email", "email_verified",

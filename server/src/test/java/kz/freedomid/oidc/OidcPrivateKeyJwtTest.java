@@ -194,12 +194,12 @@ class OidcPrivateKeyJwtTest {
     }
 
     @Test
-    void discoveryListsPrivateKeyJwtAndItsAlgorithmsButNotClientSecretJwt() {
+    void discoveryListsPrivateKeyJwtAndClientSecretJwtAndTheirAlgorithms() {
         JsonNode d = server.http().get("/.well-known/openid-configuration", null).json();
         assertThat(d.path("token_endpoint_auth_methods_supported").toString()).contains("private_key_jwt")
-                .doesNotContain("client_secret_jwt");
+                .contains("client_secret_jwt");
         assertThat(d.path("token_endpoint_auth_signing_alg_values_supported").toString())
-                .contains("RS256", "PS256", "ES256").doesNotContain("HS256", "none");
+                .contains("RS256", "PS256", "ES256", "HS256", "HS384", "HS512").doesNotContain("none");
         assertThat(d.path("introspection_endpoint_auth_methods_supported").toString()).contains("private_key_jwt");
         assertThat(d.path("revocation_endpoint_auth_methods_supported").toString()).contains("private_key_jwt");
     }

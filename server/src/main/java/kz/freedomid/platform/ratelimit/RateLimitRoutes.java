@@ -26,7 +26,7 @@ public final class RateLimitRoutes {
     private static final Logger LOG = LoggerFactory.getLogger(RateLimitRoutes.class);
     /** The endpoints where clients authenticate; PATCH of the first is the refresh, with only a Bearer token. */
     static final List<String> CLIENT_ENDPOINTS = List.of("/api/v1/oauth/token", "/api/v1/oauth/authorize",
-            "/api/v1/oidc/token", "/api/v1/oidc/par", "/api/v1/oidc/introspect", "/api/v1/oidc/revoke");
+            "/api/v1/oidc/token", "/api/v1/oidc/par", "/api/v1/oidc/device", "/api/v1/oidc/introspect", "/api/v1/oidc/revoke");
 
     private final RateLimiter limiter;
     private final Pages pages;
@@ -50,6 +50,12 @@ public final class RateLimitRoutes {
         routes.before("/login/password", ctx -> {
             if (isPost(ctx)) admit(ctx, Limit.SIGN_IN_PER_IP, ip(ctx), null);
         });
+        // Device user codes are short by design (RFC 8628 §5.1): each typed code counts as a sign-in attempt.
+        for (String path : List.of("/device", "/device/decision")) {
+            routes.before(path, ctx -> {
+                if (isPost(ctx)) admit(ctx, Limit.SIGN_IN_PER_IP, ip(ctx), null);
+            });
+        }
         for (String path : CLIENT_ENDPOINTS) {
             routes.before(path, this::clientCall);
         }

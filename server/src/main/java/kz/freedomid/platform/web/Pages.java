@@ -98,7 +98,7 @@ public final class Pages {
             query.append(query.isEmpty() ? "" : "&").append("track_id=").append(Redirects.encode(trackId));
         }
         query.append(query.isEmpty() ? "" : "&").append("lang=").append(lang);
-        String path = get ? ctx.path() : "/login";
+        String path = get ? ctx.path() : ctx.path().startsWith("/device") ? "/device" : "/login";
         return path + "?" + query;
     }
 }
