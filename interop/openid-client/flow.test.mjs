@@ -47,7 +47,7 @@ before(async () => {
     FREEDOM_ID_DPOP_NONCE: 'required'
   })
   created = JSON.parse(execFileSync(launcher, ['partner', 'create', '--name', 'openid-client RP',
-    '--redirect-uri', redirectUri, '--grants', 'openid,read.firstname,read.lastname,read.phone', '--json'], { env }).toString())
+    '--redirect-uri', redirectUri, '--grants', 'openid,read.firstname,read.lastname,read.phone', '--device-grant', '--json'], { env }).toString())
   initialAccessToken = JSON.parse(execFileSync(launcher, ['registration-token', 'create', '--uses', '1',
     '--note', 'openid-client interop', '--json'], { env }).toString()).token
   server = spawn(launcher, ['serve'], { env, stdio: ['ignore', 'ignore', 'inherit'] })
