@@ -173,7 +173,8 @@ public final class App implements AutoCloseable {
         this.registrationTokens = new kz.freedomid.registration.InitialAccessTokens(
                 new kz.freedomid.registration.JdbiInitialAccessTokenStore(jdbi), secrets, ids, clock, audit);
         this.registrations = new kz.freedomid.registration.RegistrationService(partners,
-                new kz.freedomid.registration.JdbiRegistrationStore(jdbi), registrationTokens, transactions, secrets, clock, audit);
+                new kz.freedomid.registration.JdbiRegistrationStore(jdbi), registrationTokens, transactions, secrets, clock, audit,
+                clientSecretJwt);
         this.sms = "log".equals(config.smsSender()) ? new DevOutbox(clock) : new HttpSmsSender(config.smsUrl(), Json.MAPPER);
         this.profiles = new ProfileService(new JdbiProfileStore(jdbi), partners, new JdbiConsentStore(jdbi), users, clock);
         ProfileJobs profileJobs = new ProfileJobs(profiles);

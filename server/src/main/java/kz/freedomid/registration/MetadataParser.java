@@ -22,7 +22,8 @@ import kz.freedomid.partner.PartnerService;
  * understand"); known ones of the wrong type are refused.
  */
 final class MetadataParser {
-    static final Set<String> AUTH_METHODS = Set.of("client_secret_basic", "client_secret_post", "private_key_jwt", "none");
+    static final Set<String> AUTH_METHODS = Set.of("client_secret_basic", "client_secret_post", "client_secret_jwt",
+            "private_key_jwt", "none");
     /** Schemes that run code or read local data in a browser: never a redirect target (OAuth security BCP §4.1). */
     private static final Set<String> FORBIDDEN_SCHEMES = Set.of("javascript", "data", "vbscript", "file", "about", "blob");
     private static final int MAX_URIS = 20;

@@ -33,6 +33,7 @@ public final class RegistrationService {
     /** A registration whose access token was presented and checked. */
     public record Authorized(Partner partner, Map<String, Object> extras, String presentedToken) {}
 
+    private final kz.freedomid.oidc.ClientSecretJwt secretJwt;
     private final PartnerService partners;
     private final RegistrationStore store;
     private final InitialAccessTokens initialTokens;
@@ -42,7 +43,9 @@ public final class RegistrationService {
     private final AuditLog audit;
 
     public RegistrationService(PartnerService partners, RegistrationStore store, InitialAccessTokens initialTokens,
-                               Transactions transactions, Secrets secrets, Clock clock, AuditLog audit) {
+                               Transactions transactions, Secrets secrets, Clock clock, AuditLog audit,
+                               kz.freedomid.oidc.ClientSecretJwt secretJwt) {
+        this.secretJwt = secretJwt;
         this.partners = partners;
         this.store = store;
         this.initialTokens = initialTokens;
@@ -50,6 +53,10 @@ public final class RegistrationService {
         this.secrets = secrets;
         this.clock = clock;
         this.audit = audit;
+    }
+
+    private static boolean usesSecretJwt(ClientMetadata metadata) {
+        return kz.freedomid.oidc.ClientSecretJwt.METHOD.equals(metadata.tokenEndpointAuthMethod());
     }
 
     /** The usable initial access token with this value (RFC 7591 §3); invalid_token otherwise. */
@@ -65,6 +72,8 @@ public final class RegistrationService {
             PartnerService.Registered registered = checked(() -> partners.register(new PartnerService.NewPartner(
                     name(metadata), metadata.redirectUris(), metadata.scope(), null, settings(metadata, null))));
             Partner partner = registered.partner();
+            // The only moment the plain secret exists: HMAC assertions need it sealed now or never.
+            if (usesSecretJwt(metadata)) secretJwt.enable(partner.clientId(), registered.clientSecret());
             store.insert(new RegistrationStore.Stored(partner.clientId(), Secrets.sha256(accessToken), initial.id(),
                     Json.write(metadata.extras()), clock.instant()));
             return new Client(partner, metadata.extras(), metadata.usesSecret() ? registered.clientSecret() : null, accessToken);
@@ -111,8 +120,14 @@ public final class RegistrationService {
         if (metadata.publicClient() != current.settings().publicClient()) {
             throw RegistrationException.metadata("token_endpoint_auth_method cannot change between none and the others.");
         }
+        boolean sealed = secretJwt.enabled(current.clientId());
+        if (usesSecretJwt(metadata) && !sealed) {
+            throw RegistrationException.metadata("client_secret_jwt can be chosen at registration only: afterwards the"
+                    + " server keeps just a hash of the secret, and an HMAC cannot be checked against a hash.");
+        }
         String accessToken = secrets.alphanumeric(ACCESS_TOKEN_LENGTH);
         Partner updated = transactions.inTransaction(() -> {
+            if (sealed && !usesSecretJwt(metadata)) secretJwt.disable(current.clientId());
             Partner after = checked(() -> partners.replace(current.clientId(), p -> new Partner(p.clientId(), name(metadata),
                     p.secretHash(), List.copyOf(metadata.redirectUris()), Set.copyOf(metadata.scope()), p.revokeUri(),
                     p.accessTtl(), p.refreshTtl(), p.active(), p.createdAt(), settings(metadata, p.settings()))))

@@ -219,7 +219,6 @@ class RegistrationApiTest {
         badMetadata.put("code without authorization_code", with(m, "grant_types", List.of("refresh_token")));
         badMetadata.put("scope beyond the policy", with(m, "scope", "openid read.cards"));
         badMetadata.put("unknown scope", with(m, "scope", "openid admin"));
-        badMetadata.put("client_secret_jwt", with(m, "token_endpoint_auth_method", "client_secret_jwt"));
         badMetadata.put("private_key_jwt without keys", with(m, "token_endpoint_auth_method", "private_key_jwt"));
         badMetadata.put("jwks and jwks_uri", with(m, "token_endpoint_auth_method", "private_key_jwt",
                 "jwks", publicJwks(), "jwks_uri", "https://rp.example/jwks"));
@@ -319,6 +318,36 @@ class RegistrationApiTest {
         assertThat(client.has("client_secret")).isFalse();
         assertThat(client.path("jwks").path("keys").get(0).path("kid").asText()).isEqualTo("k1");
         assertThat(client.path("jwks").path("keys").get(0).has("d")).isFalse();
+    }
+
+    @Test
+    void registerWhenClientSecretJwtThenHmacAssertionsAuthenticateAndNoOtherClientCanTakeTheMethodUpLater() throws Exception {
+        JsonNode client = registered(server, initialToken(server), with(metadata(), "token_endpoint_auth_method", "client_secret_jwt"));
+        String id = client.path("client_id").asText();
+        String secret = client.path("client_secret").asText();
+        assertThat(client.path("token_endpoint_auth_method").asText()).isEqualTo("client_secret_jwt");
+
+        assertThat(introspectWithMac(id, secret).status()).isEqualTo(200);
+        assertThat(introspectWithMac(id, secret + "x").status()).isEqualTo(401);
+
+        // A client registered with another method cannot switch: only a hash of its secret exists.
+        JsonNode basic = registered(server, initialToken(server), metadata());
+        var update = with(metadata(), "client_id", basic.path("client_id").asText(), "token_endpoint_auth_method", "client_secret_jwt");
+        assertError(server.http().json("PUT", basic.path("registration_client_uri").asText(),
+                Http.bearer(basic.path("registration_access_token").asText()), update), 400, "invalid_client_metadata");
+        assertThat(introspectWithMac(basic.path("client_id").asText(), basic.path("client_secret").asText()).status())
+                .isEqualTo(401);
+    }
+
+    private static Http.Response introspectWithMac(String clientId, String secret) throws Exception {
+        java.time.Instant now = server.clock.instant();
+        var claims = new com.nimbusds.jwt.JWTClaimsSet.Builder().issuer(clientId).subject(clientId)
+                .audience(server.app.config.issuer() + "/api/v1/oidc/token").jwtID(UUID.randomUUID().toString())
+                .issueTime(java.util.Date.from(now)).expirationTime(java.util.Date.from(now.plusSeconds(60))).build();
+        var jwt = new com.nimbusds.jwt.SignedJWT(new com.nimbusds.jose.JWSHeader(com.nimbusds.jose.JWSAlgorithm.HS256), claims);
+        jwt.sign(new com.nimbusds.jose.crypto.MACSigner(secret.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        return OidcTestSupport.postForm(server, "/api/v1/oidc/introspect", null, Map.of("token", "x",
+                "client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer", "client_assertion", jwt.serialize()));
     }
 
     @Test
