@@ -35,6 +35,7 @@ public final class ErrorHandling {
         });
         routes.exception(HttpResponseException.class, (e, ctx) -> {
             int status = e.getStatus();
+            if (status == 413) drainOversizedBody(ctx);
             if (isOidc(ctx) && status != 404 && status != 405) {
                 writeOAuth(ctx, status >= 500 ? OAuthException.of(500, "server_error", "Internal error.")
                         : OAuthException.invalidRequest(status == 413 ? "The request body is too large." : "Bad request."));
@@ -142,5 +143,23 @@ public final class ErrorHandling {
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) root = root.getCause();
         return root.getClass().getSimpleName() + ": " + root.getMessage();
+    }
+
+    /** Over this, an oversized body is not read to its end: the connection is closed on it instead. */
+    private static final long DRAIN_LIMIT = 1024 * 1024;
+
+    /**
+     * Reads and drops the rest of a body refused as too large (up to {@link #DRAIN_LIMIT}), so that a client still
+     * sending it sees our answer instead of a connection reset (it would otherwise often lose the response).
+     */
+    private static void drainOversizedBody(io.javalin.http.Context ctx) {
+        try (java.io.InputStream in = ctx.req().getInputStream()) {
+            byte[] buffer = new byte[8192];
+            long total = 0;
+            int read;
+            while (total < DRAIN_LIMIT && (read = in.read(buffer)) >= 0) total += read;
+        } catch (java.io.IOException | IllegalStateException e) {
+            // the client went away or the body was already consumed: nothing left to drain
+        }
     }
 }
