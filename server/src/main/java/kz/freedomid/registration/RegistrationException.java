@@ -12,10 +12,21 @@ public final class RegistrationException extends RuntimeException {
     public static final String INVALID_TOKEN = "invalid_token";
 
     private final String error;
+    /** For the log only: why a token was refused, which the answer must not tell. */
+    private final String logReason;
 
     public RegistrationException(String error, String description) {
+        this(error, description, null);
+    }
+
+    private RegistrationException(String error, String description, String logReason) {
         super(description, null, false, false);
         this.error = error;
+        this.logReason = logReason;
+    }
+
+    public String logReason() {
+        return logReason == null ? getMessage() : logReason;
     }
 
     static RegistrationException metadata(String description) {
@@ -28,7 +39,11 @@ public final class RegistrationException extends RuntimeException {
 
     /** The same answer for a missing, unknown, expired, used-up or other client's token: nothing is revealed. */
     static RegistrationException invalidToken() {
-        return new RegistrationException(INVALID_TOKEN, "The access token is missing, invalid or expired.");
+        return invalidToken(null);
+    }
+
+    static RegistrationException invalidToken(String logReason) {
+        return new RegistrationException(INVALID_TOKEN, "The access token is missing, invalid or expired.", logReason);
     }
 
     public String error() {

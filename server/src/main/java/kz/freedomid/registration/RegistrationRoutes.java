@@ -41,7 +41,7 @@ public final class RegistrationRoutes {
         routes.put(PATH + "/{client_id}", this::update);
         routes.delete(PATH + "/{client_id}", this::delete);
         routes.exception(RegistrationException.class, (e, ctx) -> {
-            LOG.info("{} {} -> {} ({}) [{}]", ctx.method(), ctx.path(), e.error(), e.description(), RequestIds.of(ctx));
+            LOG.info("{} {} -> {} ({}) [{}]", ctx.method(), ctx.path(), e.error(), e.logReason(), RequestIds.of(ctx));
             ErrorHandling.writeOAuth(ctx, e.error().equals(RegistrationException.INVALID_TOKEN)
                     ? OAuthException.invalidToken(e.description()) : OAuthException.of(400, e.error(), e.description()));
         });

@@ -61,14 +61,15 @@ public final class RegistrationService {
 
     /** The usable initial access token with this value (RFC 7591 §3); invalid_token otherwise. */
     public InitialAccessTokens.TokenInfo authorizeInitial(String initialToken) {
-        return initialTokens.find(initialToken).orElseThrow(RegistrationException::invalidToken);
+        return initialTokens.find(initialToken).orElseThrow(() -> RegistrationException.invalidToken(initialToken == null
+                ? "no initial access token" : "initial access token unknown, expired, used up or revoked"));
     }
 
     /** Registers the client and uses the token once, in one transaction: a refused registration uses nothing. */
     public Client register(InitialAccessTokens.TokenInfo initial, ClientMetadata metadata, String clientIp) {
         String accessToken = secrets.alphanumeric(ACCESS_TOKEN_LENGTH);
         Client client = transactions.inTransaction(() -> {
-            if (!initialTokens.consume(initial.id())) throw RegistrationException.invalidToken();
+            if (!initialTokens.consume(initial.id())) throw RegistrationException.invalidToken("initial access token used up meanwhile");
             PartnerService.Registered registered = checked(() -> partners.register(new PartnerService.NewPartner(
                     name(metadata), metadata.redirectUris(), metadata.scope(), null, settings(metadata, null))));
             Partner partner = registered.partner();
