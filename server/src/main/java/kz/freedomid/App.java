@@ -191,7 +191,7 @@ public final class App implements AutoCloseable {
         this.dpop = new DPoP(new JdbiDPoPJtiStore(jdbi), masterKey.derive("dpop-nonce"), config.dpopNonceRequired(), clock);
         recurringTasks.add(dpop.cleanup);
         this.devices = new DeviceFlow(new JdbiDeviceAuthorizationStore(jdbi), partners, new JdbiConsentStore(jdbi), tokens,
-                transactions, audit, secrets, clock);
+                transactions, audit, secrets, clock, sessions);
         recurringTasks.add(devices.cleanup);
         // Feature tasks are registered here, above this line, before the queue is built.
         this.callbacks = new CallbackJobs(new CallbackSigning(keys, config.issuer(), clock), partners::find, clock);

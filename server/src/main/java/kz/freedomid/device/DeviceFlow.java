@@ -75,9 +75,12 @@ public final class DeviceFlow {
     private final AuditLog audit;
     private final Secrets secrets;
     private final Clock clock;
+    private final kz.freedomid.login.SessionService sessions;
 
     public DeviceFlow(DeviceAuthorizationStore store, PartnerService partners, ConsentStore consents, TokenService tokens,
-                      Transactions transactions, AuditLog audit, Secrets secrets, Clock clock) {
+                      Transactions transactions, AuditLog audit, Secrets secrets, Clock clock,
+                      kz.freedomid.login.SessionService sessions) {
+        this.sessions = sessions;
         this.cleanup = Tasks.recurring("device-authorization-cleanup", FixedDelay.ofMinutes(5))
                 .execute((instance, ctx) -> cleanup());
         this.store = store;
@@ -150,6 +153,8 @@ public final class DeviceFlow {
             return refused(r.polledTooSoon(now) ? Refusal.SLOW_DOWN : Refusal.AUTHORIZATION_PENDING);
         }
         // Approved: consuming the request and storing the pair are one transaction, so a request buys tokens once.
+        // Tokens are bound to the approving session: once it has ended (logout, expiry), nothing would revoke them.
+        if (!sessions.unendedOf(r.userId()).contains(r.sessionId())) return refused(Refusal.ACCESS_DENIED);
         return transactions.inTransaction(() -> {
             if (!store.consume(hash)) return refused(Refusal.INVALID_GRANT);
             return new Redeemed.Tokens(tokens.issueForDevice(client, r.userId(), r.sessionId(), r.grants(), r.authTime(),

@@ -193,6 +193,22 @@ class DeviceFlowTest {
     }
 
     @Test
+    void deviceWhenTheApprovingSessionEndedBeforeThePollThenAccessDeniedAndNoTokens() {
+        JsonNode start = started(client, "openid read.firstname");
+        Browser browser = server.browser();
+        String userCode = start.path("user_code").asText();
+        Browser.Page confirm = confirm(browser, signedInAtDevice(browser, Flows.user(server, null), userCode), userCode);
+        assertThat(browser.submit(confirm, "/device/decision", Map.of("decision", "approve")).status()).isEqualTo(303);
+        Browser.Page account = browser.get("/account");
+        assertThat(browser.submit(account, "/account/logout", Map.of()).status()).isEqualTo(200);
+
+        long pairsBefore = pairs();
+        server.clock.advance(Duration.ofSeconds(5));
+        assertOAuthError(poll(client, start.path("device_code").asText()), 400, "access_denied");
+        assertThat(pairs()).as("nothing would revoke a pair bound to a session that has ended").isEqualTo(pairsBefore);
+    }
+
+    @Test
     void deviceWhenExpiredThenExpiredTokenAndThePageSaysSo() {
         JsonNode start = started(client, "openid");
         String userCode = start.path("user_code").asText();
