@@ -1,8 +1,8 @@
 package kz.freedomid.dpop;
 
 import java.time.Instant;
+import kz.freedomid.platform.SqlErrors;
 import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 
 /** {@link DPoPJtiStore} on dpop_proof_jtis: one insert, the primary key decides a race between nodes. */
 public final class JdbiDPoPJtiStore implements DPoPJtiStore {
@@ -14,17 +14,9 @@ public final class JdbiDPoPJtiStore implements DPoPJtiStore {
 
     @Override
     public boolean remember(String jtiHash, Instant expiresAt) {
-        try {
-            jdbi.useHandle(h -> h.createUpdate("INSERT INTO dpop_proof_jtis (jti_hash, expires_at) VALUES (:hash, :expires)")
-                    .bind("hash", jtiHash).bind("expires", expiresAt).execute());
-            return true;
-        } catch (UnableToExecuteStatementException e) {
-            if (e.getCause() instanceof java.sql.SQLException sql && sql.getSQLState() != null
-                    && sql.getSQLState().startsWith("23")) {
-                return false; // integrity constraint violation: a replay
-            }
-            throw e;
-        }
+        return SqlErrors.insertedOnce(() -> jdbi.useHandle(h -> h.createUpdate(
+                        "INSERT INTO dpop_proof_jtis (jti_hash, expires_at) VALUES (:hash, :expires)")
+                .bind("hash", jtiHash).bind("expires", expiresAt).execute()));
     }
 
     @Override

@@ -1,9 +1,9 @@
 package kz.freedomid.oidc;
 
+import kz.freedomid.platform.SqlErrors;
 import java.time.Instant;
 import java.util.UUID;
 import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 
 /** {@link AssertionJtiStore} on client_assertion_jtis; the primary key decides a race between nodes. */
 public final class JdbiAssertionJtiStore implements AssertionJtiStore {
@@ -15,18 +15,9 @@ public final class JdbiAssertionJtiStore implements AssertionJtiStore {
 
     @Override
     public boolean remember(UUID clientId, String jti, Instant expiresAt) {
-        try {
-            jdbi.useHandle(h -> h.createUpdate(
-                            "INSERT INTO client_assertion_jtis (client_id, jti, expires_at) VALUES (:client, :jti, :expires)")
-                    .bind("client", clientId).bind("jti", jti).bind("expires", expiresAt).execute());
-            return true;
-        } catch (UnableToExecuteStatementException e) {
-            if (e.getCause() instanceof java.sql.SQLException sql && sql.getSQLState() != null
-                    && sql.getSQLState().startsWith("23")) {
-                return false; // integrity constraint violation: a replay
-            }
-            throw e;
-        }
+        return SqlErrors.insertedOnce(() -> jdbi.useHandle(h -> h.createUpdate(
+                        "INSERT INTO client_assertion_jtis (client_id, jti, expires_at) VALUES (:client, :jti, :expires)")
+                .bind("client", clientId).bind("jti", jti).bind("expires", expiresAt).execute()));
     }
 
     @Override

@@ -12,4 +12,18 @@ public final class SqlErrors {
         }
         return false;
     }
+
+    /**
+     * Runs an insert that a unique key may refuse: true when the row went in, false when the key already held one (a
+     * replay, for the jti stores: the key settles a race between nodes in one round trip).
+     */
+    public static boolean insertedOnce(Runnable insert) {
+        try {
+            insert.run();
+            return true;
+        } catch (RuntimeException e) {
+            if (isUniqueViolation(e)) return false;
+            throw e;
+        }
+    }
 }
