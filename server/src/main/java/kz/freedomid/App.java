@@ -62,6 +62,7 @@ import kz.freedomid.oidc.JdbiPushedRequestStore;
 import kz.freedomid.oidc.OidcRoutes;
 import kz.freedomid.oidc.PushedRequests;
 import kz.freedomid.oauth.TokenResponses;
+import kz.freedomid.partner.CachingPartnerStore;
 import kz.freedomid.partner.JdbiPartnerStore;
 import kz.freedomid.partner.PartnerService;
 import kz.freedomid.platform.ApiRequest;
@@ -157,7 +158,8 @@ public final class App implements AutoCloseable {
         var jdbi = database.jdbi();
         Transactions transactions = new Transactions(jdbi);
         this.audit = new AuditLog(new JdbiAuditStore(jdbi), ids, clock, config.auditRetention());
-        this.partners = new PartnerService(new JdbiPartnerStore(jdbi), secrets, ids, clock);
+        // Partner records are cached up to a second (CachingPartnerStore: the bound across nodes); tokens never are.
+        this.partners = new PartnerService(new CachingPartnerStore(new JdbiPartnerStore(jdbi)), secrets, ids, clock);
         this.users = new UserService(new JdbiUserStore(jdbi), PasswordHasher.owasp(random), ids, clock);
         this.cards = new CardService(new JdbiCardStore(jdbi), ids, clock);
         this.tokens = new TokenService(new JdbiTokenStore(jdbi), secrets, ids, clock, config.lifetimes(), audit, metrics);

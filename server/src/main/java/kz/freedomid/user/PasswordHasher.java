@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.concurrent.Semaphore;
 import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
 import org.bouncycastle.crypto.params.Argon2Parameters;
 
@@ -20,13 +21,25 @@ public final class PasswordHasher {
     private final int parallelism;
     private final SecureRandom random;
     private final String dummyHash;
+    /**
+     * At most one derivation per core at a time: Argon2 is CPU-bound, so more in parallel only adds {@code memoryKib}
+     * of heap each (19 MiB) and shares the same cores; with virtual threads nothing else would bound it.
+     */
+    private final Semaphore derivations = new Semaphore(Math.max(1, Runtime.getRuntime().availableProcessors()), true);
 
     public PasswordHasher(int memoryKib, int iterations, int parallelism, SecureRandom random) {
         this.memoryKib = memoryKib;
         this.iterations = iterations;
         this.parallelism = parallelism;
         this.random = random;
-        this.dummyHash = hash("timing-equaliser");
+        // Verified against when a user has no password: the same parameters cost the same work, and a random "hash"
+        // matches nothing, so there is no need to spend a derivation on it at start-up.
+        byte[] salt = new byte[16];
+        byte[] hash = new byte[32];
+        random.nextBytes(salt);
+        random.nextBytes(hash);
+        this.dummyHash = "$argon2id$v=19$m=" + memoryKib + ",t=" + iterations + ",p=" + parallelism
+                + "$" + B64.encodeToString(salt) + "$" + B64.encodeToString(hash);
     }
 
     public static PasswordHasher owasp(SecureRandom random) {
@@ -36,7 +49,7 @@ public final class PasswordHasher {
     public String hash(String password) {
         byte[] salt = new byte[16];
         random.nextBytes(salt);
-        byte[] out = derive(password, salt, memoryKib, iterations, parallelism, 32);
+        byte[] out = bounded(password, salt, memoryKib, iterations, parallelism, 32);
         return "$argon2id$v=19$m=" + memoryKib + ",t=" + iterations + ",p=" + parallelism
                 + "$" + B64.encodeToString(salt) + "$" + B64.encodeToString(out);
     }
@@ -56,7 +69,7 @@ public final class PasswordHasher {
         return phc != null && !phc.startsWith("$argon2id$v=19$m=" + memoryKib + ",t=" + iterations + ",p=" + parallelism + "$");
     }
 
-    private static boolean verifyPhc(String password, String phc) {
+    private boolean verifyPhc(String password, String phc) {
         String[] parts = phc.split("\\$");
         if (parts.length != 6 || !"argon2id".equals(parts[1])) return false;
         int m = 0;
@@ -74,8 +87,17 @@ public final class PasswordHasher {
         }
         byte[] salt = B64D.decode(parts[4]);
         byte[] expected = B64D.decode(parts[5]);
-        byte[] actual = derive(password, salt, m, t, p, expected.length);
+        byte[] actual = bounded(password, salt, m, t, p, expected.length);
         return MessageDigest.isEqual(expected, actual);
+    }
+
+    private byte[] bounded(String password, byte[] salt, int m, int t, int p, int length) {
+        derivations.acquireUninterruptibly();
+        try {
+            return derive(password, salt, m, t, p, length);
+        } finally {
+            derivations.release();
+        }
     }
 
     private static byte[] derive(String password, byte[] salt, int m, int t, int p, int length) {
