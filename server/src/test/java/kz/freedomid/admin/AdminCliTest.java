@@ -109,7 +109,7 @@ class AdminCliTest {
         assertThat(partner(clientId).settings().deviceGrant()).isTrue();
         Result updated = cli("partner", "update", clientId, "--device-grant", "false", "--json");
         assertThat(updated.exit()).as(updated.err()).isZero();
-        assertThat(partner(clientId).settings().deviceGrant()).isFalse();
+        server.partnerWhen(UUID.fromString(clientId), p -> !p.settings().deviceGrant());
     }
 
     @Test

@@ -46,15 +46,14 @@ class PartnerPermissionsCliTest {
 
         assertThat(granted.exit()).as(granted.err()).isZero();
         assertThat(granted.out()).contains("users:write");
-        assertThat(server.app.partners.find(UUID.fromString(clientId)).orElseThrow().settings().permissions())
-                .containsExactly("users:write");
+        server.partnerWhen(UUID.fromString(clientId), p -> p.settings().permissions().equals(Set.of("users:write")));
         String token = serviceToken(clientId, registered.clientSecret());
         assertThat(createUser(token).status()).isEqualTo(201);
 
         Result cleared = cli("partner", "set-permissions", clientId);
 
         assertThat(cleared.exit()).as(cleared.err()).isZero();
-        assertThat(server.app.partners.find(UUID.fromString(clientId)).orElseThrow().settings().permissions()).isEmpty();
+        server.partnerWhen(UUID.fromString(clientId), p -> p.settings().permissions().isEmpty());
         assertThat(createUser(token).status()).isEqualTo(403);
     }
 

@@ -55,7 +55,8 @@ class ProfileCliTest {
         Result replaced = cli("partner", "set-profile-jwk", clientId.toString(),
                 write("ec.json", ec.toPublicJWK().toJSONString()).toString());
         assertThat(replaced.exit()).as(replaced.err()).isZero();
-        ECKey stored = JWK.parse(storedKey(clientId)).toECKey();
+        ECKey stored = JWK.parse(server.partnerWhen(clientId, p -> p.settings().profileJwk().contains("\"EC\""))
+                .settings().profileJwk()).toECKey();
         assertThat(stored.isPrivate()).isFalse();
         assertThat(stored.getX()).isEqualTo(ec.getX());
         Result listed = cli("partner", "list", "--json");

@@ -106,6 +106,26 @@ public final class TestServer implements AutoCloseable {
         }
     }
 
+    /**
+     * The partner as this server sees it once {@code condition} holds: a change made in another process (the admin
+     * command line) reaches this node's partner cache within {@code CachingPartnerStore.MAX_AGE}, not at once.
+     */
+    public kz.freedomid.partner.Partner partnerWhen(java.util.UUID clientId,
+                                                    java.util.function.Predicate<kz.freedomid.partner.Partner> condition) {
+        long deadline = System.nanoTime() + kz.freedomid.partner.CachingPartnerStore.MAX_AGE.multipliedBy(3).toNanos();
+        while (true) {
+            kz.freedomid.partner.Partner partner = app.partners.find(clientId).orElseThrow();
+            if (condition.test(partner)) return partner;
+            if (System.nanoTime() > deadline) throw new AssertionError("the partner never matched: " + partner);
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+
     public Http http() {
         return new Http(baseUrl);
     }
