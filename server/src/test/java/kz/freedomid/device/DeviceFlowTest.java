@@ -193,6 +193,32 @@ class DeviceFlowTest {
     }
 
     @Test
+    void pollWithADPoPProofGetsTokensBoundToTheDevicesKey() throws Exception {
+        JsonNode start = started(client, "openid read.firstname");
+        Browser browser = server.browser();
+        String userCode = start.path("user_code").asText();
+        Browser.Page confirm = confirm(browser, signedInAtDevice(browser, Flows.user(server, null), userCode), userCode);
+        assertThat(browser.submit(confirm, "/device/decision", Map.of("decision", "approve")).status()).isEqualTo(303);
+        server.clock.advance(Duration.ofSeconds(5));
+
+        var key = kz.freedomid.dpop.Proofs.es256();
+        String proof = key.proof("POST", server.app.config.issuer() + TOKEN, server.clock.instant(), null, null);
+        var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.baseUrl + TOKEN))
+                .header("Authorization", client.basic()).header("Content-Type", "application/x-www-form-urlencoded")
+                .header("DPoP", proof)
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("grant_type=" + java.net.URLEncoder.encode(
+                        DeviceFlow.GRANT_TYPE, java.nio.charset.StandardCharsets.UTF_8) + "&device_code="
+                        + start.path("device_code").asText())).build();
+        var response = java.net.http.HttpClient.newHttpClient().send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        JsonNode body = kz.freedomid.platform.Json.MAPPER.readTree(response.body());
+        assertThat(body.path("token_type").asText()).isEqualTo("DPoP");
+        assertThat(server.count("SELECT COUNT(*) FROM token_pairs WHERE dpop_jkt = ?", key.jkt())).isEqualTo(1);
+        // Bound to the key: the same token as a bearer token is refused.
+        assertThat(OidcTestSupport.userinfo(server, body.path("access_token").asText()).status()).isEqualTo(401);
+    }
+
+    @Test
     void deviceWhenTheApprovingSessionEndedBeforeThePollThenAccessDeniedAndNoTokens() {
         JsonNode start = started(client, "openid read.firstname");
         Browser browser = server.browser();

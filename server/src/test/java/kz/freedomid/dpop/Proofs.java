@@ -19,7 +19,7 @@ import java.util.Date;
 import java.util.UUID;
 
 /** A client's DPoP key and the proofs it signs (RFC 9449 §4.2), built by hand so that tests can break each part. */
-final class Proofs {
+public final class Proofs {
     final JWK key;
     final JWSAlgorithm alg;
 
@@ -28,7 +28,7 @@ final class Proofs {
         this.alg = alg;
     }
 
-    static Proofs es256() {
+    public static Proofs es256() {
         try {
             return new Proofs(new ECKeyGenerator(Curve.P_256).generate(), JWSAlgorithm.ES256);
         } catch (Exception e) {
@@ -44,7 +44,7 @@ final class Proofs {
         }
     }
 
-    String jkt() {
+    public String jkt() {
         try {
             return key.computeThumbprint().toString();
         } catch (Exception e) {
@@ -62,7 +62,7 @@ final class Proofs {
     }
 
     /** A good proof; {@code accessToken} adds ath, {@code nonce} the server's nonce (either may be null). */
-    String proof(String method, String url, Instant iat, String accessToken, String nonce) {
+    public String proof(String method, String url, Instant iat, String accessToken, String nonce) {
         JWTClaimsSet.Builder claims = claims(method, url, iat);
         if (accessToken != null) claims.claim("ath", DPoP.ath(accessToken));
         if (nonce != null) claims.claim("nonce", nonce);
