@@ -90,6 +90,11 @@ public final class RemoteJwks {
 
     private Optional<JWKSet> fetch(String uri) {
         if (!acceptable(uri)) return Optional.empty();
+        if (!dev && !publicHost(URI.create(uri).getHost())) {
+            LOG.info("jwks_uri {} names a loopback, private or link-local address: not fetched", uri);
+            remember(uri, null);
+            return Optional.empty();
+        }
         try {
             HttpRequest request = HttpRequest.newBuilder(URI.create(uri)).timeout(TIMEOUT)
                     .header("Accept", "application/jwk-set+json, application/json").GET().build();
@@ -122,6 +127,28 @@ public final class RemoteJwks {
         Entry old = cache.getIfPresent(uri);
         cache.put(uri, keys != null ? new Entry(keys, now, now)
                 : new Entry(old == null ? null : old.keys(), old == null ? now : old.fetchedAt(), now));
+    }
+
+    /**
+     * Whether every address of {@code host} is a public one, so that a client's jwks_uri cannot make this server reach
+     * into its own network (SSRF): loopback, private (10/8, 172.16/12, 192.168/16, fc00::/7), link-local (cloud
+     * metadata at 169.254.169.254), wildcard and multicast addresses are refused. The HTTP client resolves the name
+     * again; a DNS answer that changes in between (rebinding) is not covered by this check.
+     */
+    static boolean publicHost(String host) {
+        String literal = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        try {
+            for (InetAddress a : InetAddress.getAllByName(literal)) {
+                boolean uniqueLocalV6 = a instanceof java.net.Inet6Address && (a.getAddress()[0] & 0xfe) == 0xfc;
+                if (a.isLoopbackAddress() || a.isSiteLocalAddress() || a.isLinkLocalAddress() || a.isAnyLocalAddress()
+                        || a.isMulticastAddress() || uniqueLocalV6) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
     }
 
     public static boolean isLoopback(String host) {
