@@ -209,11 +209,15 @@ class ProfileRetentionTest {
         return server.count("SELECT COUNT(*) FROM profile_requests WHERE request_id = ?", UUID.fromString(requestId));
     }
 
-    /** Bounded wait (20 s) for something the job queue does. */
+    /**
+     * Bounded wait (20 s) for something the job queue does. The server's clock moves 10 ms per 50 ms poll, as the other
+     * job tests' waits do: db-scheduler's poller waits on the injected clock, and a frozen one can keep it asleep.
+     */
     private static void await(BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + 20_000_000_000L;
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) throw new AssertionError("condition not met within 20 s");
+            server.clock.advance(java.time.Duration.ofMillis(10));
             Thread.sleep(50);
         }
     }
