@@ -35,7 +35,12 @@ public final class ErrorHandling {
         });
         routes.exception(HttpResponseException.class, (e, ctx) -> {
             int status = e.getStatus();
-            if (status == 413) drainOversizedBody(ctx);
+            if (status == 413) {
+                drainOversizedBody(ctx);
+                // Said before the answer: a client that pooled this connection would otherwise send its next request
+                // on it while the server closes it (seen as "header parser received no bytes" on the next POST).
+                ctx.header("Connection", "close");
+            }
             if (isOidc(ctx) && status != 404 && status != 405) {
                 writeOAuth(ctx, status >= 500 ? OAuthException.of(500, "server_error", "Internal error.")
                         : OAuthException.invalidRequest(status == 413 ? "The request body is too large." : "Bad request."));
