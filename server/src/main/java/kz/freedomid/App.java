@@ -1,11 +1,9 @@
 package kz.freedomid;
 
 import io.javalin.Javalin;
-import io.javalin.http.staticfiles.Location;
 import io.javalin.util.JavalinLogger;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.util.Map;
 import com.github.kagkarlsson.scheduler.task.Task;
 import com.github.kagkarlsson.scheduler.task.helper.RecurringTask;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -77,6 +75,7 @@ import kz.freedomid.platform.metrics.HttpMetrics;
 import kz.freedomid.platform.metrics.Metrics;
 import kz.freedomid.platform.ratelimit.RateLimitRoutes;
 import kz.freedomid.platform.ratelimit.RateLimiter;
+import kz.freedomid.platform.web.Assets;
 import kz.freedomid.platform.web.Messages;
 import kz.freedomid.platform.web.Pages;
 import kz.freedomid.platform.web.SecurityHeaders;
@@ -216,7 +215,9 @@ public final class App implements AutoCloseable {
         OtpService otp = new OtpService(new JdbiOtpStore(jdbi), sms, secrets, ids, clock, config.lifetimes().otp(), metrics);
         LoginRoutes login = new LoginRoutes(loginFlow, sessions, otp, users, new PasswordLockout(jdbi, clock), pages,
                 config.https(), new SignInAudit(audit, users, metrics));
-        SigningKeys.ALGORITHMS.forEach(keys::current); // made or loaded now, not on the first token request
+        // The signing keys are made or loaded now, not on the first token request, while this thread builds the routes.
+        var keysLoaded = java.util.concurrent.CompletableFuture.runAsync(() -> SigningKeys.ALGORITHMS.forEach(keys::current),
+                runnable -> Thread.ofPlatform().name("keys").start(runnable));
         IdTokens idTokens = new IdTokens(keys, config.issuer(), clock, config.lifetimes().idToken());
         OidcRoutes oidc = new OidcRoutes(config.issuer(), partners, loginFlow, sessions, tokens, keys, idTokens, pages, sessionEnd,
                 pushedRequests, clientAssertions, dpop, devices);
@@ -228,7 +229,7 @@ public final class App implements AutoCloseable {
             demoPartner = DemoSeed.seed(partners, users, config.dataDir(), config.issuer());
         }
         JavalinLogger.startupInfo = false;
-        server = Javalin.create(c -> {
+        Javalin javalin = Javalin.create(c -> {
             c.startup.showJavalinBanner = false;
             c.startup.showOldJavalinVersionWarning = false;
             c.startup.startupWatcherEnabled = false;
@@ -244,13 +245,8 @@ public final class App implements AutoCloseable {
             c.jetty.modifyServer(s -> s.setStopTimeout(10_000));
             HttpMetrics httpMetrics = new HttpMetrics(metrics);
             c.requestLogger.http(httpMetrics::record);
-            c.staticFiles.add(sf -> {
-                sf.hostedPath = "/assets";
-                sf.directory = "/public/assets";
-                sf.location = Location.CLASSPATH;
-                sf.headers = Map.of("Cache-Control", "public, max-age=3600", "X-Content-Type-Options", "nosniff");
-            });
             var routes = c.routes;
+            routes.get(Assets.ROUTE, new Assets()::serve);
             routes.before(ctx -> {
                 RequestIds.assign(ctx);
                 SecurityHeaders.all(ctx);
@@ -279,10 +275,22 @@ public final class App implements AutoCloseable {
                 if (sms instanceof DevOutbox outbox) new DevRoutes(outbox).register(routes);
                 new DemoRoutes(demoPartner, pages, this::port, sessions, config.https()).register(routes);
             }
-        }).start(config.port());
+        });
+        joinStartUpTask(keysLoaded); // before the port opens: two requests must not both make a first key
+        server = javalin.start(config.port());
         scheduleUpkeep(rateLimiter);
         jobs.start();
         return this;
+    }
+
+    private static void joinStartUpTask(java.util.concurrent.CompletableFuture<Void> task) {
+        try {
+            task.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) throw cause;
+            if (e.getCause() instanceof Error error) throw error;
+            throw e;
+        }
     }
 
     public SigningKeys signingKeys() {

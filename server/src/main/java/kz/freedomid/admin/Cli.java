@@ -36,16 +36,30 @@ public final class Cli {
 
     public static int run(String[] args) {
         CommandLine cli = new CommandLine(new Cli());
-        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            if (e instanceof Config.BadSettingException || e instanceof IllegalArgumentException
-                    || e instanceof ContactTakenException) {
-                cmd.getErr().println(e instanceof ContactTakenException ? "Phone or email already belongs to another user."
-                        : e.getMessage());
-                return BAD_INPUT;
-            }
-            throw e;
-        });
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> explain(e, cmd.getErr()));
         return cli.execute(args);
+    }
+
+    /**
+     * {@code serve} without options, straight from {@code Main}: picocli's model of every subcommand would add about
+     * 0.3 s to the time to ready (its classes are too old a format for the class cache, so they load and run cold).
+     */
+    public static int runServe() throws Exception {
+        try {
+            return serve();
+        } catch (Exception e) {
+            return explain(e, new PrintWriter(System.err, true));
+        }
+    }
+
+    /** A mistake in the input is one line and exit code 2; anything else goes on as an error. */
+    private static int explain(Exception e, PrintWriter err) throws Exception {
+        if (e instanceof Config.BadSettingException || e instanceof IllegalArgumentException
+                || e instanceof ContactTakenException) {
+            err.println(e instanceof ContactTakenException ? "Phone or email already belongs to another user." : e.getMessage());
+            return BAD_INPUT;
+        }
+        throw e;
     }
 
     static App domain() {
@@ -56,27 +70,31 @@ public final class Cli {
     static final class Serve implements Callable<Integer> {
         @Override
         public Integer call() throws InterruptedException {
-            Config config = Config.fromEnvironment();
-            App app = new App(config, Clock.systemUTC()).start();
-            CountDownLatch stopped = new CountDownLatch(1);
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                app.close();
-                stopped.countDown();
-            }, "shutdown"));
-            PrintWriter out = new PrintWriter(System.out, true);
-            out.printf("Freedom ID is listening on %s (port %d), database %s%s%n", config.issuer(), app.port(),
-                    config.dbUrl().startsWith("jdbc:h2:") ? "H2 in " + config.dataDir() : "PostgreSQL",
-                    config.dev() ? ", development mode" : "");
-            DemoSeed.DemoPartner demo = app.demoPartner();
-            if (demo != null) {
-                out.printf("Demo partner: open %s/demo  (client_id %s; its secret is in %s)%n", config.issuer(),
-                        demo.clientId(), config.dataDir().resolve("demo-partner.properties"));
-                out.printf("Demo user:    phone %s, password %s (or an SMS code from %s/dev/outbox)%n",
-                        DemoSeed.DEMO_PHONE, DemoSeed.DEMO_PASSWORD, config.issuer());
-            }
-            stopped.await();
-            return 0;
+            return serve();
         }
+    }
+
+    private static int serve() throws InterruptedException {
+        Config config = Config.fromEnvironment();
+        App app = new App(config, Clock.systemUTC()).start();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            app.close();
+            stopped.countDown();
+        }, "shutdown"));
+        PrintWriter out = new PrintWriter(System.out, true);
+        out.printf("Freedom ID is listening on %s (port %d), database %s%s%n", config.issuer(), app.port(),
+                config.dbUrl().startsWith("jdbc:h2:") ? "H2 in " + config.dataDir() : "PostgreSQL",
+                config.dev() ? ", development mode" : "");
+        DemoSeed.DemoPartner demo = app.demoPartner();
+        if (demo != null) {
+            out.printf("Demo partner: open %s/demo  (client_id %s; its secret is in %s)%n", config.issuer(),
+                    demo.clientId(), config.dataDir().resolve("demo-partner.properties"));
+            out.printf("Demo user:    phone %s, password %s (or an SMS code from %s/dev/outbox)%n",
+                    DemoSeed.DEMO_PHONE, DemoSeed.DEMO_PASSWORD, config.issuer());
+        }
+        stopped.await();
+        return 0;
     }
 
     @Command(name = "partner", description = "Register and manage partners.",

@@ -25,6 +25,7 @@ import java.util.function.Function;
 import kz.freedomid.keys.CallbackSigning;
 import kz.freedomid.partner.Partner;
 import kz.freedomid.platform.Json;
+import kz.freedomid.platform.Lazy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,7 +50,7 @@ public final class CallbackJobs {
     private final CallbackSigning signing;
     private final Function<UUID, java.util.Optional<Partner>> partners;
     private final Clock clock;
-    private final HttpClient http;
+    private final Lazy<HttpClient> http;
     private volatile Duration attemptTimeout = ATTEMPT_TIMEOUT;
     final OneTimeTask<String> revokeTask;
     final OneTimeTask<String> logoutTask;
@@ -58,11 +59,11 @@ public final class CallbackJobs {
         this.signing = signing;
         this.partners = partners;
         this.clock = clock;
-        this.http = HttpClient.newBuilder()
+        this.http = new Lazy<>(() -> HttpClient.newBuilder()
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(ATTEMPT_TIMEOUT)
-                .build();
+                .build());
         this.revokeTask = Tasks.oneTime("revoke-callback", String.class).onFailure(new Backoff())
                 .execute((instance, ctx) -> read(instance.getData(), RevokeJob.class, this::deliverRevoke));
         this.logoutTask = Tasks.oneTime("backchannel-logout", String.class).onFailure(new Backoff())
@@ -127,7 +128,7 @@ public final class CallbackJobs {
                 .header("Content-Type", contentType)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
         if (signature != null) request.header(SIGNATURE_HEADER, signature);
-        HttpResponse<InputStream> response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> response = http.get().send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
         try (InputStream ignored = response.body()) {
             return response.statusCode(); // the body is never read: closing drops it, however long it is
         }

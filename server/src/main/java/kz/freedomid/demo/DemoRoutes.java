@@ -39,7 +39,8 @@ public final class DemoRoutes {
     private final IntSupplier localPort;
     private final SessionService sessions;
     private final boolean https;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final kz.freedomid.platform.Lazy<HttpClient> http =
+            new kz.freedomid.platform.Lazy<>(() -> HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build());
 
     public DemoRoutes(DemoSeed.DemoPartner partner, Pages pages, IntSupplier localPort, SessionService sessions, boolean https) {
         this.sessions = sessions;
@@ -121,7 +122,7 @@ public final class DemoRoutes {
         } else {
             request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
         }
-        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = http.get().send(request.build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
             throw new IllegalStateException("demo partner call " + path + " answered " + response.statusCode());
         }

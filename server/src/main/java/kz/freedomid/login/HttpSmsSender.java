@@ -8,15 +8,16 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
+import kz.freedomid.platform.Lazy;
 
 /** Posts {@code {"to","text"}} to the configured SMS gateway; anything but 2xx is a failure. */
 public final class HttpSmsSender implements SmsSender {
-    private final HttpClient client;
+    private final Lazy<HttpClient> client;
     private final URI gateway;
     private final ObjectMapper json;
 
     public HttpSmsSender(URI gateway, ObjectMapper json) {
-        this.client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        this.client = new Lazy<>(() -> HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build());
         this.gateway = gateway;
         this.json = json;
     }
@@ -30,7 +31,7 @@ public final class HttpSmsSender implements SmsSender {
                     .header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofByteArray(body))
                     .build();
-            int status = client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+            int status = client.get().send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
             if (status / 100 != 2) throw new SmsFailedException("SMS gateway answered " + status);
         } catch (IOException e) {
             throw new SmsFailedException("SMS gateway unreachable: " + e.getClass().getSimpleName());

@@ -42,8 +42,8 @@ public final class RemoteJwks {
     }
 
     private final Cache<String, Entry> cache = Caffeine.newBuilder().maximumSize(10_000).build();
-    private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
-            .connectTimeout(TIMEOUT).build();
+    private final kz.freedomid.platform.Lazy<HttpClient> http = new kz.freedomid.platform.Lazy<>(
+            () -> HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).connectTimeout(TIMEOUT).build());
     private final Clock clock;
     private final boolean dev;
 
@@ -98,7 +98,7 @@ public final class RemoteJwks {
         try {
             HttpRequest request = HttpRequest.newBuilder(URI.create(uri)).timeout(TIMEOUT)
                     .header("Accept", "application/jwk-set+json, application/json").GET().build();
-            HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            HttpResponse<InputStream> response = http.get().send(request, HttpResponse.BodyHandlers.ofInputStream());
             byte[] body;
             try (InputStream in = response.body()) {
                 body = in.readNBytes(MAX_BYTES + 1);

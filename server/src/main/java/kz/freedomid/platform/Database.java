@@ -10,6 +10,7 @@ import java.sql.Types;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.List;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.argument.AbstractArgumentFactory;
@@ -64,7 +65,9 @@ public final class Database implements AutoCloseable {
     public void migrate() {
         // Portable SQL in db/migration; the few dialect-specific scripts in db/vendor/{h2,postgresql}.
         String vendor = isPostgres() ? "postgresql" : "h2";
-        Flyway.configure().dataSource(pool).locations("classpath:db/migration", "classpath:db/vendor/" + vendor)
+        List<String> locations = List.of("db/migration", "db/vendor/" + vendor);
+        if (SchemaCheck.upToDate(pool, locations)) return;
+        Flyway.configure().dataSource(pool).locations(locations.stream().map(l -> "classpath:" + l).toArray(String[]::new))
                 .load().migrate();
     }
 
