@@ -84,7 +84,12 @@ public class Bench {
         boolean once(String scenario, Worker w) throws IOException, InterruptedException;
     }
 
-    record Result(double perSecond, double p50, double p90, double p99, long errors) {}
+    /**
+     * {@code serverCpuUs} and {@code dbCpuUs}: CPU time per request (per iteration) of the server's processes and of
+     * every PostgreSQL process during the measured run, in microseconds (Linux /proc; -1 elsewhere). Unlike req/s they
+     * hardly depend on the load generator sharing the machine: what a request costs the server and its database.
+     */
+    record Result(double perSecond, double p50, double p90, double p99, long errors, double serverCpuUs, double dbCpuUs) {}
 
     static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
@@ -104,16 +109,28 @@ public class Bench {
         }
         Target freedom = o.freedom() ? seedFreedom(o) : null;
         Target keycloak = o.kcBase() != null ? new KeycloakTarget(o) : null;
-        System.out.printf("%-20s %-9s %6s %10s %9s %9s %9s %8s%n", "scenario", "server", "conns", "req/s", "p50 ms", "p90 ms",
-                "p99 ms", "errors");
+        for (String scenario : o.scenarios()) {
+            if (!ALL.contains(scenario)) throw new IllegalArgumentException("unknown scenario " + scenario + "; known: " + ALL);
+        }
+        // A first pass over every scenario, not counted, on both servers: the JIT compiles the common paths (Jetty,
+        // JDBC, JSON, signing) there, not in whichever scenario happens to come first; each scenario still has its own
+        // warm-up below.
+        int firstPass = Math.min(o.warmup(), 3);
+        System.out.printf("(a first pass, not counted: every scenario for %d s on each server)%n", firstPass);
+        for (String scenario : o.scenarios()) {
+            if (freedom != null) run(freedom, scenario, firstPass);
+            String kc = KEYCLOAK_OF.get(scenario);
+            if (keycloak != null && kc != null) run(keycloak, kc, firstPass);
+        }
+        System.out.printf("%-20s %-9s %6s %10s %9s %9s %9s %8s %10s %10s%n", "scenario", "server", "conns", "req/s", "p50 ms",
+                "p90 ms", "p99 ms", "errors", "cpu µs/req", "db µs/req");
         Map<String, Result> ours = new LinkedHashMap<>();
         Map<String, Result> theirs = new LinkedHashMap<>();
         for (String scenario : o.scenarios()) {
-            if (!ALL.contains(scenario)) throw new IllegalArgumentException("unknown scenario " + scenario + "; known: " + ALL);
-            if (freedom != null) ours.put(scenario, print(o, scenario, "freedom", measure(o, freedom, scenario)));
+            if (freedom != null) ours.put(scenario, print(o, scenario, "freedom", measure(o, freedom, o.serverPids(), scenario)));
             String kc = KEYCLOAK_OF.get(scenario);
             if (keycloak != null && kc != null && !theirs.containsKey(kc)) {
-                theirs.put(kc, print(o, kc, "keycloak", measure(o, keycloak, kc)));
+                theirs.put(kc, print(o, kc, "keycloak", measure(o, keycloak, List.of(o.kcPid()), kc)));
             }
         }
         System.out.println();
@@ -134,6 +151,9 @@ public class Bench {
             String label = kc == null || kc.equals(scenario) ? scenario : scenario + " / " + kc;
             row(label + " req/s", f == null ? -1 : f.perSecond(), k == null ? -1 : k.perSecond(), true);
             row(label + " p99 ms", f == null ? -1 : f.p99(), k == null ? -1 : k.p99(), false);
+            row(label + " server CPU µs/req", f == null ? -1 : f.serverCpuUs(), k == null ? -1 : k.serverCpuUs(), false);
+            row(label + " server+db CPU µs/req", f == null || f.serverCpuUs() < 0 ? -1 : f.serverCpuUs() + f.dbCpuUs(),
+                    k == null || k.serverCpuUs() < 0 ? -1 : k.serverCpuUs() + k.dbCpuUs(), false);
         }
     }
 
@@ -148,19 +168,65 @@ public class Bench {
     }
 
     static Result print(Options o, String scenario, String server, Result r) {
-        System.out.printf("%-20s %-9s %6d %10.0f %9.2f %9.2f %9.2f %8d%n", scenario, server, o.connections(), r.perSecond(),
-                r.p50(), r.p90(), r.p99(), r.errors());
+        System.out.printf("%-20s %-9s %6d %10.0f %9.2f %9.2f %9.2f %8d %10.0f %10.0f%n", scenario, server, o.connections(),
+                r.perSecond(), r.p50(), r.p90(), r.p99(), r.errors(), r.serverCpuUs(), r.dbCpuUs());
         return r;
     }
 
     /** A warm-up that is not counted, then the measured run. */
-    static Result measure(Options o, Target t, String scenario) throws InterruptedException {
+    static Result measure(Options o, Target t, List<Long> serverPids, String scenario) throws InterruptedException {
         run(t, scenario, o.warmup());
         t.workers().forEach(w -> { w.count = 0; w.errors = 0; });
+        long serverBefore = cpuTicks(serverPids);
+        Map<Long, Long> dbBefore = new LinkedHashMap<>();
+        for (long pid : postgresPids()) dbBefore.put(pid, cpuTicks(List.of(pid)));
         double seconds = run(t, scenario, o.seconds());
+        long serverTicks = cpuTicks(serverPids) - serverBefore;
+        long dbTicks = 0; // over the processes that lived through the run (the pools keep their backends)
+        for (var e : dbBefore.entrySet()) {
+            long after = cpuTicks(List.of(e.getKey()));
+            if (after >= 0 && e.getValue() >= 0) dbTicks += after - e.getValue();
+        }
         long[] all = t.workers().stream().flatMapToLong(w -> Arrays.stream(w.latencies, 0, w.count)).sorted().toArray();
         long errors = t.workers().stream().mapToLong(w -> w.errors).sum();
-        return new Result(all.length / seconds, percentile(all, 50), percentile(all, 90), percentile(all, 99), errors);
+        double perTick = all.length == 0 || serverBefore < 0 ? -1 : 1e6 / TICKS_PER_SECOND / all.length;
+        return new Result(all.length / seconds, percentile(all, 50), percentile(all, 90), percentile(all, 99), errors,
+                perTick < 0 ? -1 : serverTicks * perTick, perTick < 0 || dbBefore.isEmpty() ? -1 : dbTicks * perTick);
+    }
+
+    /** Linux's USER_HZ: the unit of utime and stime in /proc/PID/stat (100 on every common kernel). */
+    static final long TICKS_PER_SECOND = 100;
+
+    /** User and system CPU time of the processes summed, in clock ticks; -1 when one cannot be read. */
+    static long cpuTicks(List<Long> pids) {
+        long total = 0;
+        for (long pid : pids) {
+            try {
+                String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + pid + "/stat"));
+                String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                total += Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime (fields 14, 15)
+            } catch (IOException | RuntimeException e) {
+                return -1;
+            }
+        }
+        return pids.isEmpty() ? -1 : total;
+    }
+
+    /** Every PostgreSQL process (server and backends) on this machine; empty when it runs elsewhere. */
+    static List<Long> postgresPids() {
+        try (var procs = java.nio.file.Files.list(java.nio.file.Path.of("/proc"))) {
+            return procs.map(p -> p.getFileName().toString()).filter(n -> n.chars().allMatch(Character::isDigit))
+                    .filter(n -> {
+                        try {
+                            return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + n + "/comm")).trim()
+                                    .equals("postgres");
+                        } catch (IOException e) {
+                            return false;
+                        }
+                    }).map(Long::parseLong).toList();
+        } catch (IOException e) {
+            return List.of();
+        }
     }
 
     /** Runs {@code scenario} on every worker at once for {@code seconds}; returns the measured wall time. */

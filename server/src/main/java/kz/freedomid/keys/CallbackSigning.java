@@ -5,11 +5,7 @@ import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSObject;
-import com.nimbusds.jose.JWSSigner;
 import com.nimbusds.jose.Payload;
-import com.nimbusds.jose.crypto.ECDSASigner;
-import com.nimbusds.jose.crypto.RSASSASigner;
-import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
@@ -44,11 +40,11 @@ public final class CallbackSigning {
      * The partner verifies it by putting the base64url of the exact request body between the dots.
      */
     public String detachedSignature(byte[] body) {
-        JWK key = keys.current("RS256");
-        JWSObject jws = new JWSObject(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build(),
+        SigningKeys.Signing signing = keys.signing("RS256");
+        JWSObject jws = new JWSObject(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(signing.key().getKeyID()).build(),
                 new Payload(body));
         try {
-            jws.sign(signer(key));
+            jws.sign(signing.signer());
         } catch (JOSEException e) {
             throw new IllegalStateException(e);
         }
@@ -68,18 +64,14 @@ public final class CallbackSigning {
                 .claim("events", Map.of(BACKCHANNEL_EVENT, Map.of()));
         if (userId != null) claims.subject(userId.toString());
         String algorithm = alg == null ? "RS256" : alg;
-        JWK key = keys.current(algorithm);
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.parse(algorithm)).keyID(key.getKeyID())
+        SigningKeys.Signing signing = keys.signing(algorithm);
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.parse(algorithm)).keyID(signing.key().getKeyID())
                 .type(new JOSEObjectType("logout+jwt")).build(), claims.build());
         try {
-            jwt.sign(signer(key));
+            jwt.sign(signing.signer());
         } catch (JOSEException e) {
             throw new IllegalStateException(e);
         }
         return jwt.serialize();
-    }
-
-    private static JWSSigner signer(JWK key) throws JOSEException {
-        return key instanceof ECKey ec ? new ECDSASigner(ec) : new RSASSASigner(key.toRSAKey());
     }
 }

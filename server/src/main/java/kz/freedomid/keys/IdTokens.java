@@ -4,8 +4,6 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.RSASSASigner;
-import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jose.jwk.ECKey;
@@ -55,11 +53,11 @@ public final class IdTokens {
         if (pair.sessionId() != null) claims.claim("sid", pair.sessionId().toString());
         if (pair.amr() != null) claims.claim("amr", List.of(pair.amr()));
         if (nonce != null) claims.claim("nonce", nonce);
-        JWK key = keys.current(alg);
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.parse(alg)).keyID(key.getKeyID())
+        SigningKeys.Signing signing = keys.signing(alg);
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.parse(alg)).keyID(signing.key().getKeyID())
                 .type(JOSEObjectType.JWT).build(), claims.build());
         try {
-            jwt.sign(key instanceof ECKey ec ? new ECDSASigner(ec) : new RSASSASigner(key.toRSAKey()));
+            jwt.sign(signing.signer());
         } catch (JOSEException e) {
             throw new IllegalStateException(e);
         }

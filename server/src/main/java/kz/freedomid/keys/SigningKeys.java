@@ -2,7 +2,11 @@ package kz.freedomid.keys;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSSigner;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.KeyUse;
@@ -28,7 +32,18 @@ public final class SigningKeys {
     /** How long a node keeps using the key it loaded before it looks again; rotations reach every node within it. */
     private static final Duration RELOAD_AFTER = Duration.ofMinutes(1);
 
-    private record Loaded(JWK key, Instant loadedAt) {}
+    /** The key that signs now and a signer made from it once (turning a JWK into a Java private key is not free). */
+    public record Signing(JWK key, JWSSigner signer) {
+        static Signing of(JWK key) {
+            try {
+                return new Signing(key, key instanceof ECKey ec ? new ECDSASigner(ec) : new RSASSASigner(key.toRSAKey()));
+            } catch (JOSEException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    private record Loaded(Signing signing, Instant loadedAt) {}
 
     /**
      * A signing key as operators see it, without key material. {@code state}: {@code next} (published, signs from
@@ -50,13 +65,18 @@ public final class SigningKeys {
 
     /** The private key that signs now for this algorithm; made on first use when the database has none. */
     public JWK current(String alg) {
+        return signing(alg).key();
+    }
+
+    /** The key that signs now for this algorithm with its signer. */
+    public Signing signing(String alg) {
         Instant now = clock.instant();
         Loaded loaded = current.get(alg);
         if (loaded == null || loaded.loadedAt().plus(RELOAD_AFTER).isBefore(now)) {
-            loaded = new Loaded(activeKey(alg, now), now);
+            loaded = new Loaded(Signing.of(activeKey(alg, now)), now);
             current.put(alg, loaded);
         }
-        return loaded.key();
+        return loaded.signing();
     }
 
     /** Every key not retired, including the next one before it signs (contract 4.1). */
