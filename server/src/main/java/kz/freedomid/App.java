@@ -66,6 +66,7 @@ import kz.freedomid.partner.CachingPartnerStore;
 import kz.freedomid.partner.JdbiPartnerStore;
 import kz.freedomid.partner.PartnerService;
 import kz.freedomid.platform.ApiRequest;
+import kz.freedomid.platform.ClusterEvents;
 import kz.freedomid.platform.Config;
 import kz.freedomid.platform.Database;
 import kz.freedomid.platform.ErrorHandling;
@@ -101,6 +102,8 @@ public final class App implements AutoCloseable {
     public final Config config;
     public final Clock clock;
     public final Database database;
+    /** Cache invalidation across nodes (PostgreSQL LISTEN/NOTIFY); this node listens once it serves. */
+    public final ClusterEvents clusterEvents;
     public final Secrets secrets;
     public final PushedRequests pushedRequests;
     public final ClientAssertions clientAssertions;
@@ -158,8 +161,10 @@ public final class App implements AutoCloseable {
         var jdbi = database.jdbi();
         Transactions transactions = new Transactions(jdbi);
         this.audit = new AuditLog(new JdbiAuditStore(jdbi), ids, clock, config.auditRetention());
-        // Partner records are cached up to a second (CachingPartnerStore: the bound across nodes); tokens never are.
-        this.partners = new PartnerService(new CachingPartnerStore(new JdbiPartnerStore(jdbi)), secrets, ids, clock);
+        this.clusterEvents = new ClusterEvents(database, config.cacheMaxAge());
+        // Partner records are cached; other nodes hear of changes (CachingPartnerStore states the bounds). Tokens never are.
+        this.partners = new PartnerService(new CachingPartnerStore(new JdbiPartnerStore(jdbi), clusterEvents), secrets, ids,
+                clock);
         this.users = new UserService(new JdbiUserStore(jdbi), PasswordHasher.owasp(random), ids, clock);
         this.cards = new CardService(new JdbiCardStore(jdbi), ids, clock);
         this.tokens = new TokenService(new JdbiTokenStore(jdbi), secrets, ids, clock, config.lifetimes(), audit, metrics);
@@ -216,6 +221,10 @@ public final class App implements AutoCloseable {
         OtpService otp = new OtpService(new JdbiOtpStore(jdbi), sms, secrets, ids, clock, config.lifetimes().otp(), metrics);
         LoginRoutes login = new LoginRoutes(loginFlow, sessions, otp, users, new PasswordLockout(jdbi, clock), pages,
                 config.https(), new SignInAudit(audit, users, metrics));
+        clusterEvents.start();
+        io.micrometer.core.instrument.Gauge.builder("freedom_id_cache_invalidation_listening", clusterEvents,
+                        e -> e.listening() ? 1 : 0)
+                .description("1 while this node hears other nodes' changes to cached partners and keys at once").register(metrics);
         SigningKeys.ALGORITHMS.forEach(keys::current); // made or loaded now, not on the first token request
         IdTokens idTokens = new IdTokens(keys, config.issuer(), clock, config.lifetimes().idToken());
         OidcRoutes oidc = new OidcRoutes(config.issuer(), partners, loginFlow, sessions, tokens, keys, idTokens, pages, sessionEnd,
@@ -329,6 +338,7 @@ public final class App implements AutoCloseable {
         if (server != null) server.stop();
         jobs.close();
         profiles.close();
+        clusterEvents.close();
         database.close();
         meters.close();
         LOG.info("stopped");
