@@ -173,7 +173,7 @@ public final class App implements AutoCloseable {
         this.sessions = new SessionService(new JdbiSessionStore(jdbi), secrets, ids, clock, config.lifetimes().session(),
                 config.lifetimes().sessionIdle());
         MasterKey masterKey = MasterKey.load(config.masterKey(), config.dataDir(), random);
-        this.keys = new SigningKeys(jdbi, masterKey, clock);
+        this.keys = new SigningKeys(jdbi, masterKey, clock, clusterEvents);
         this.clientSecretJwt = new ClientSecretJwt(new JdbiClientSecretJwtStore(jdbi), masterKey, clock);
         this.partnerAdmin = new PartnerAdmin(partners, audit, clientSecretJwt);
         this.keyAdmin = new KeyAdmin(keys, keyRetention(), audit);
