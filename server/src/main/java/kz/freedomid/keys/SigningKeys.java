@@ -28,9 +28,10 @@ import org.jdbi.v3.core.Jdbi;
  * <p>The hot paths (the JWKS endpoint, signing id_tokens, logout and callback tokens, checking an id_token_hint) use
  * one snapshot of the keys not retired, read in one query. It is read again when the next published key's
  * {@code active_from} comes (a scheduled activation needs no message), after a change made here, when another node or
- * the admin command line announces {@code keys} (every change does, in its transaction), and otherwise after the bounds
- * of {@link ClusterEvents}: within milliseconds of a rotation while this node listens, within
- * {@link ClusterEvents#UNHEARD_MAX_AGE} when it does not (H2, the listener down).
+ * the admin command line announces {@code keys} (every change does, in its transaction), and otherwise within the
+ * bounds of {@link ClusterEvents}: a rotation elsewhere is seen within milliseconds while this node listens, within
+ * {@link ClusterEvents#UNHEARD_MAX_AGE} when it does not (H2, the listener down), within
+ * {@link ClusterEvents#TRUST_WINDOW} when notifications silently stop; a change by hand within the max age.
  */
 public final class SigningKeys {
     public static final List<String> ALGORITHMS = List.of("RS256", "ES256");

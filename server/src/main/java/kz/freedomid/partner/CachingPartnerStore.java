@@ -20,17 +20,21 @@ import kz.freedomid.platform.PageCursor;
  * <p>Bounds. A change made through this node's store is seen by this node at once (the entry is dropped after the
  * write commits; Caffeine makes a lookup running at that moment finish before the entry is dropped, so it cannot put
  * the old record back). Every change through a store, on any node or in the admin command line, also announces
- * {@code partner:<client_id>} in its own transaction ({@link ClusterEvents}). On PostgreSQL a serving node that listens
- * drops the entry as soon as it hears it, milliseconds after the commit, and then keeps an entry up to
- * FREEDOM_ID_CACHE_MAX_AGE_SECONDS (30 s by default) as a safety net. While it does not listen (H2, the listening
- * connection lost and not yet back, or silent for {@link ClusterEvents#TRUST_WINDOW}) an entry is used for at most
- * {@link #UNHEARD_MAX_AGE} after it was read, so a change is seen within that, as without notifications; entries read
- * before a lost connection fall back to that bound too. So a disabled partner or a replaced secret keeps
- * authenticating on other nodes for milliseconds while they listen, at most {@code UNHEARD_MAX_AGE} when they do not,
- * and at most {@link ClusterEvents#TRUST_WINDOW} beyond that while a broken connection goes unnoticed; a change written
- * to the table by hand, past the stores, is seen within the safety net. Tokens are never cached: every token lookup
- * joins the partner's row and checks its status in the same query, so a disabled partner's tokens stop at once
- * everywhere. Unknown client_ids are not cached (a partner registered on another node works at once).
+ * {@code partner:<client_id>} in its own transaction ({@link ClusterEvents}), and other nodes see it:
+ * <ul>
+ *   <li>within milliseconds of the commit while they listen (PostgreSQL, a serving node): the entry is dropped when
+ *       the message arrives, and otherwise kept up to FREEDOM_ID_CACHE_MAX_AGE_SECONDS (30 s by default), the safety
+ *       net for a change that announces nothing (a row changed by hand);</li>
+ *   <li>within {@link #UNHEARD_MAX_AGE} while they do not (H2, the admin command line, a listening connection lost and
+ *       not back yet): an entry is then used for at most that long after it was read, as without notifications, and
+ *       entries read before the connection was lost fall back to that bound as well;</li>
+ *   <li>within {@link ClusterEvents#TRUST_WINDOW} in the worst case, when notifications silently stop arriving: the
+ *       node notices by its echo (ClusterEvents) and falls back to the bound above.</li>
+ * </ul>
+ * So a disabled partner or a replaced secret keeps authenticating on other nodes that long at most. Tokens are never
+ * cached: every token lookup joins the partner's row and checks its status in the same query, so a disabled partner's
+ * tokens stop at once everywhere. Unknown client_ids are not cached (a partner registered on another node works at
+ * once).
  */
 public final class CachingPartnerStore implements PartnerStore {
     /** How long an entry is used when this node is not listening for changes (H2, or the listener down). */

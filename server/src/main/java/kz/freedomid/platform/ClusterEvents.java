@@ -1,6 +1,7 @@
 package kz.freedomid.platform;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -10,6 +11,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -31,26 +33,29 @@ import org.slf4j.LoggerFactory;
  * schemas of the same database do not hear each other.
  *
  * <p>Listening: one connection of its own, outside the pool (the pool may close or replace its connections, and a
- * pooled one would count against the requests' 16), with {@code application_name} {@link #applicationName()}. It
- * sends a {@code SELECT 1} every second; when the connection fails (the database restarts, the backend is terminated,
- * a query times out after {@link #SOCKET_TIMEOUT_SECONDS}) the node stops trusting what it cached under it and
- * connects again every second, by itself, until the database answers.
+ * pooled one would count against the requests' 16), with {@code application_name} {@link #applicationName()}. Every
+ * second it notifies a channel of this node's own and waits for the echo: as notifications arrive in commit order, the
+ * echo proves that every change committed before it was sent has been heard (the connection, the server's queue and
+ * this session's LISTEN all work; a PgBouncer in transaction mode, which does not carry LISTEN, fails this). When the
+ * echo does not come back within {@link #TRUST_WINDOW} or the connection fails (the database restarts, the backend is
+ * terminated, a read times out after {@link #SOCKET_TIMEOUT_SECONDS} s), the node stops trusting what it cached while
+ * listening and connects again every second, by itself, until the database answers.
  *
  * <p>Trusting ({@link #isFresh}): a value read less than {@link #UNHEARD_MAX_AGE} ago is always fresh; that is the
  * whole bound on H2, in the admin command line, and whenever this node is not listening. A value read while this node
- * was listening stays fresh up to {@code maxAge} (FREEDOM_ID_CACHE_MAX_AGE_SECONDS) only while that same connection
- * still listens and has answered within {@link #TRUST_WINDOW}: a change is then seen here within the milliseconds a
- * notification takes, and a silently broken connection stops being trusted within {@code TRUST_WINDOW}. Whatever goes
- * wrong with notifications, a cached value is never older than {@code maxAge}. Ages are measured on the monotonic
- * clock, as Caffeine does, not on the server's {@code Clock}: the bound is about real time, and tests freeze their
- * clock.
+ * listened stays fresh up to {@code maxAge} (FREEDOM_ID_CACHE_MAX_AGE_SECONDS) only while that same connection still
+ * listens and its last echo was sent less than {@link #TRUST_WINDOW} ago: a change is then seen here within the
+ * milliseconds a notification takes, and when notifications silently stop arriving a change is seen within
+ * {@code TRUST_WINDOW}. Whatever goes wrong, a cached value is never older than {@code maxAge}. Ages are measured on
+ * the monotonic clock, as Caffeine does, not on the server's {@code Clock}: the bound is about real time, and tests
+ * freeze their clock.
  */
 public final class ClusterEvents implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterEvents.class);
 
     /** How long a cached value is used when this node cannot count on hearing of changes. */
     public static final Duration UNHEARD_MAX_AGE = Duration.ofSeconds(1);
-    /** How long the listening connection counts as healthy after it last answered. */
+    /** How long what was heard counts as up to date after the last echo was sent. */
     public static final Duration TRUST_WINDOW = Duration.ofSeconds(3);
     static final int SOCKET_TIMEOUT_SECONDS = 2;
     private static final long HEARTBEAT_NANOS = Duration.ofSeconds(1).toNanos();
@@ -66,7 +71,8 @@ public final class ClusterEvents implements AutoCloseable {
     private final Jdbi jdbi;
     private final boolean postgres;
     private final long maxAgeNanos;
-    private final String applicationName = "freedom-id events " + java.util.UUID.randomUUID().toString().substring(0, 8);
+    private final String nodeId = java.util.UUID.randomUUID().toString().substring(0, 8);
+    private final String applicationName = "freedom-id events " + nodeId;
     private final Map<String, List<Consumer<String>>> listeners = new ConcurrentHashMap<>();
     /** Changes whenever listening starts or is found broken: a value read under another epoch may have missed a message. */
     private final AtomicLong epoch = new AtomicLong();
@@ -75,6 +81,8 @@ public final class ClusterEvents implements AutoCloseable {
     private volatile boolean closed;
     private volatile Connection connection;
     private Thread thread;
+    /** Whether the listener thread has warned that it does not listen (it says so once, and once when it is back). */
+    private boolean warned;
 
     /** @param maxAge how long a value read while listening may be used at most */
     public ClusterEvents(Database database, Duration maxAge) {
@@ -136,7 +144,7 @@ public final class ClusterEvents implements AutoCloseable {
         return Duration.ofNanos(maxAgeNanos);
     }
 
-    /** True while the listening connection is up and answered within {@link #TRUST_WINDOW}. */
+    /** True while this node listens and its last echo was sent within {@link #TRUST_WINDOW}. */
     public boolean listening() {
         return listening && System.nanoTime() - answeredAt < TRUST_WINDOW.toNanos();
     }
@@ -147,15 +155,11 @@ public final class ClusterEvents implements AutoCloseable {
     }
 
     private void listen() {
-        boolean warned = false;
         while (!closed) {
             try (Connection c = connect()) {
                 connection = c;
                 if (closed) return;
-                subscribeTo(c);
-                if (warned) LOG.warn("listening for cache invalidations again");
-                warned = false;
-                receive(c);
+                receive(c, subscribeTo(c));
             } catch (SQLException | RuntimeException e) {
                 stopTrusting();
                 if (closed) return;
@@ -178,42 +182,66 @@ public final class ClusterEvents implements AutoCloseable {
         return database.connectOutsidePool(properties);
     }
 
-    private void subscribeTo(Connection c) throws SQLException {
+    /** Listens on the shared channel and on this node's own, and returns the own one (for its echo). */
+    private String subscribeTo(Connection c) throws SQLException {
         c.setAutoCommit(true);
+        String channel;
         try (Statement s = c.createStatement()) {
-            String channel;
             try (ResultSet rs = s.executeQuery("SELECT " + CHANNEL)) {
                 rs.next();
-                channel = rs.getString(1);
+                channel = rs.getString(1); // letters, digits and _ only
             }
-            s.execute("LISTEN \"" + channel.replace("\"", "\"\"") + "\"");
+            s.execute("LISTEN " + channel);
+            s.execute("LISTEN " + channel + "_" + nodeId);
         }
-        // Anything read before this point may have missed a message; anything read after is covered by it.
-        answeredAt = System.nanoTime();
-        epoch.incrementAndGet();
-        listening = true;
+        return channel + "_" + nodeId;
     }
 
-    private void receive(Connection c) throws SQLException {
+    /**
+     * Every second, a notification to this node's own channel must come back within {@link #TRUST_WINDOW}: that proves
+     * the whole way (the connection, the server's notification queue, this session listening) and not only that the
+     * connection answers. Values read before a gap longer than the trust window are no longer trusted.
+     */
+    private void receive(Connection c, String echoChannel) throws SQLException {
         PGConnection pg = c.unwrap(PGConnection.class);
-        while (!closed) {
-            dispatch(pg.getNotifications(POLL_MILLIS));
-            long sent = System.nanoTime();
-            if (sent - answeredAt < HEARTBEAT_NANOS) continue;
-            try (Statement s = c.createStatement()) {
-                s.execute("SELECT 1");
+        try (PreparedStatement ping = c.prepareStatement("SELECT pg_notify(?, '')")) {
+            ping.setString(1, echoChannel);
+            boolean first = true;
+            while (!closed) {
+                long sent = System.nanoTime();
+                if (first || sent - answeredAt >= HEARTBEAT_NANOS) {
+                    ping.execute();
+                    awaitEcho(pg, echoChannel, sent + TRUST_WINDOW.toNanos());
+                    if (first || sent - answeredAt >= TRUST_WINDOW.toNanos()) epoch.incrementAndGet();
+                    answeredAt = sent;
+                    // From here a change committed after a value was read reaches this node, so it may be trusted.
+                    listening = true;
+                    if (first && warned) LOG.warn("listening for cache invalidations again");
+                    warned = false;
+                    first = false;
+                }
+                dispatch(pg.getNotifications(POLL_MILLIS), echoChannel);
             }
-            dispatch(pg.getNotifications()); // any that arrived with the answer, without waiting
-            // Not heard from for longer than the trust window (a stalled thread or a slow network): it may have missed
-            // something that was already used as trusted, so values read before are no longer trusted.
-            if (sent - answeredAt >= TRUST_WINDOW.toNanos()) epoch.incrementAndGet();
-            answeredAt = sent;
         }
     }
 
-    private void dispatch(PGNotification[] notifications) {
-        if (notifications == null) return;
+    private void awaitEcho(PGConnection pg, String echoChannel, long deadline) throws SQLException {
+        while (true) {
+            long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            if (left <= 0) throw new SQLException("this node's own notification did not come back within " + TRUST_WINDOW);
+            if (dispatch(pg.getNotifications((int) left), echoChannel)) return;
+        }
+    }
+
+    /** Hands each message to its topic's listeners; true when this node's echo was among them. */
+    private boolean dispatch(PGNotification[] notifications, String echoChannel) {
+        boolean echo = false;
+        if (notifications == null) return false;
         for (PGNotification n : notifications) {
+            if (n.getName().equals(echoChannel)) {
+                echo = true;
+                continue;
+            }
             String message = n.getParameter();
             int colon = message.indexOf(':');
             String topic = colon < 0 ? message : message.substring(0, colon);
@@ -226,6 +254,7 @@ public final class ClusterEvents implements AutoCloseable {
                 }
             }
         }
+        return echo;
     }
 
     private void stopTrusting() {
