@@ -28,7 +28,8 @@ import org.junit.jupiter.api.Test;
  * Two serving nodes on one PostgreSQL hear each other's changes to cached partners and signing keys (ClusterEvents,
  * LISTEN/NOTIFY), with the caches' safety net raised to ten minutes: each test first shows that the other node keeps
  * its cached value for longer than {@link CachingPartnerStore#UNHEARD_MAX_AGE}, so only the notification can explain
- * that it then sees a change within {@link #HEARD_WITHIN_MS}. PostgreSQL only: H2 has no LISTEN/NOTIFY, and its bound
+ * that it then sees a change within {@link #HEARD_WITHIN_MS}. The time is taken on the node's own cache (an HTTP
+ * round trip on a busy machine would blur it); the HTTP answer is checked after. PostgreSQL only: H2 has no LISTEN/NOTIFY, and its bound
  * is {@code PartnerCacheTwoNodesTest}'s.
  */
 class CacheInvalidationTest {
@@ -64,9 +65,9 @@ class CacheInvalidationTest {
         nodeA.partnerAdmin.setActive(id, false, "test");
         long committed = System.nanoTime();
 
-        long took = await("node B refuses the disabled partner", 5_000,
-                () -> authorize(nodeB, id, registered.clientSecret()) == 401) - committed;
-        heardWithin("node B refused the disabled partner", took);
+        long took = await("node B sees the partner disabled", 5_000, () -> !nodeB.partners.find(id).orElseThrow().active()) - committed;
+        heardWithin("node B saw the partner disabled", took);
+        assertThat(authorize(nodeB, id, registered.clientSecret())).isEqualTo(401);
         assertThat(nodeB.clusterEvents.listening()).isTrue();
     }
 
@@ -77,12 +78,14 @@ class CacheInvalidationTest {
         assertThat(authorize(nodeB, id, registered.clientSecret())).isEqualTo(200);
         heldLongerThanTheShortBound(id);
 
+        String oldHash = nodeB.partners.find(id).orElseThrow().secretHash();
         String fresh = nodeA.partnerAdmin.rotateSecret(id, "test").orElseThrow();
         long committed = System.nanoTime();
 
-        long took = await("node B refuses the old secret", 5_000,
-                () -> authorize(nodeB, id, registered.clientSecret()) == 401) - committed;
-        heardWithin("node B refused the old secret", took);
+        long took = await("node B sees the new secret", 5_000,
+                () -> !nodeB.partners.find(id).orElseThrow().secretHash().equals(oldHash)) - committed;
+        heardWithin("node B saw the new secret", took);
+        assertThat(authorize(nodeB, id, registered.clientSecret())).isEqualTo(401);
         assertThat(authorize(nodeB, id, fresh)).isEqualTo(200);
     }
 
@@ -102,9 +105,11 @@ class CacheInvalidationTest {
         long exited = System.nanoTime();
         assertThat(cli.process().exitValue()).as(cli.stderr()).isZero();
 
-        long took = await("both nodes refuse the partner", 5_000, () -> authorize(nodeA, id, registered.clientSecret()) == 401
-                && authorize(nodeB, id, registered.clientSecret()) == 401) - exited;
-        heardWithin("both nodes refused the partner the CLI disabled (from its exit)", took);
+        long took = await("both nodes see the partner disabled", 5_000, () -> !nodeA.partners.find(id).orElseThrow().active()
+                && !nodeB.partners.find(id).orElseThrow().active()) - exited;
+        heardWithin("both nodes saw the partner the CLI disabled (from its exit)", took);
+        assertThat(authorize(nodeA, id, registered.clientSecret())).isEqualTo(401);
+        assertThat(authorize(nodeB, id, registered.clientSecret())).isEqualTo(401);
     }
 
     @Test
@@ -117,8 +122,10 @@ class CacheInvalidationTest {
         List<String> kids = nodeA.signingKeys().rotate(Duration.ofMinutes(10));
         long committed = System.nanoTime();
 
-        long took = await("node B publishes the new keys", 5_000, () -> jwks(nodeB).containsAll(kids)) - committed;
+        long took = await("node B publishes the new keys", 5_000, () -> nodeB.signingKeys().publicKeys().getKeys().stream()
+                .map(JWK::getKeyID).toList().containsAll(kids)) - committed;
         heardWithin("node B published the keys rotated on node A", took);
+        assertThat(jwks(nodeB)).containsAll(kids);
         assertThat(nodeB.signingKeys().current("RS256").getKeyID()).as("signs with the old key until the lead ends")
                 .isEqualTo(signing);
 
@@ -153,9 +160,9 @@ class CacheInvalidationTest {
 
         nodeA.partnerAdmin.setActive(id, false, "test");
         long committed = System.nanoTime();
-        long took = await("node B refuses the disabled partner", 5_000,
-                () -> authorize(nodeB, id, registered.clientSecret()) == 401) - committed;
-        heardWithin("node B, listening again, refused the disabled partner", took);
+        long took = await("node B sees the partner disabled", 5_000, () -> !nodeB.partners.find(id).orElseThrow().active()) - committed;
+        heardWithin("node B, listening again, saw the partner disabled", took);
+        assertThat(authorize(nodeB, id, registered.clientSecret())).isEqualTo(401);
     }
 
     private static void heardWithin(String what, long nanos) {
