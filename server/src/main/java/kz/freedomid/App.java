@@ -64,6 +64,7 @@ import kz.freedomid.partner.CachingPartnerStore;
 import kz.freedomid.partner.JdbiPartnerStore;
 import kz.freedomid.partner.PartnerService;
 import kz.freedomid.platform.ApiRequest;
+import kz.freedomid.platform.ClusterEvents;
 import kz.freedomid.platform.Config;
 import kz.freedomid.platform.Database;
 import kz.freedomid.platform.ErrorHandling;
@@ -100,6 +101,8 @@ public final class App implements AutoCloseable {
     public final Config config;
     public final Clock clock;
     public final Database database;
+    /** Cache invalidation across nodes (PostgreSQL LISTEN/NOTIFY); this node listens once it serves. */
+    public final ClusterEvents clusterEvents;
     public final Secrets secrets;
     public final PushedRequests pushedRequests;
     public final ClientAssertions clientAssertions;
@@ -157,8 +160,10 @@ public final class App implements AutoCloseable {
         var jdbi = database.jdbi();
         Transactions transactions = new Transactions(jdbi);
         this.audit = new AuditLog(new JdbiAuditStore(jdbi), ids, clock, config.auditRetention());
-        // Partner records are cached up to a second (CachingPartnerStore: the bound across nodes); tokens never are.
-        this.partners = new PartnerService(new CachingPartnerStore(new JdbiPartnerStore(jdbi)), secrets, ids, clock);
+        this.clusterEvents = new ClusterEvents(database, config.cacheMaxAge());
+        // Partner records are cached; other nodes hear of changes (CachingPartnerStore states the bounds). Tokens never are.
+        this.partners = new PartnerService(new CachingPartnerStore(new JdbiPartnerStore(jdbi), clusterEvents), secrets, ids,
+                clock);
         this.users = new UserService(new JdbiUserStore(jdbi), PasswordHasher.owasp(random), ids, clock);
         this.cards = new CardService(new JdbiCardStore(jdbi), ids, clock);
         this.tokens = new TokenService(new JdbiTokenStore(jdbi), secrets, ids, clock, config.lifetimes(), audit, metrics);
@@ -167,7 +172,7 @@ public final class App implements AutoCloseable {
         this.sessions = new SessionService(new JdbiSessionStore(jdbi), secrets, ids, clock, config.lifetimes().session(),
                 config.lifetimes().sessionIdle());
         MasterKey masterKey = MasterKey.load(config.masterKey(), config.dataDir(), random);
-        this.keys = new SigningKeys(jdbi, masterKey, clock);
+        this.keys = new SigningKeys(jdbi, masterKey, clock, clusterEvents);
         this.clientSecretJwt = new ClientSecretJwt(new JdbiClientSecretJwtStore(jdbi), masterKey, clock);
         this.partnerAdmin = new PartnerAdmin(partners, audit, clientSecretJwt);
         this.keyAdmin = new KeyAdmin(keys, keyRetention(), audit);
@@ -215,6 +220,10 @@ public final class App implements AutoCloseable {
         OtpService otp = new OtpService(new JdbiOtpStore(jdbi), sms, secrets, ids, clock, config.lifetimes().otp(), metrics);
         LoginRoutes login = new LoginRoutes(loginFlow, sessions, otp, users, new PasswordLockout(jdbi, clock), pages,
                 config.https(), new SignInAudit(audit, users, metrics));
+        clusterEvents.start();
+        io.micrometer.core.instrument.Gauge.builder("freedom_id_cache_invalidation_listening", clusterEvents,
+                        e -> e.listening() ? 1 : 0)
+                .description("1 while this node hears other nodes' changes to cached partners and keys at once").register(metrics);
         // The signing keys are made or loaded now, not on the first token request, while this thread builds the routes.
         var keysLoaded = java.util.concurrent.CompletableFuture.runAsync(() -> SigningKeys.ALGORITHMS.forEach(keys::current),
                 runnable -> Thread.ofPlatform().name("keys").start(runnable));
@@ -337,6 +346,7 @@ public final class App implements AutoCloseable {
         if (server != null) server.stop();
         jobs.close();
         profiles.close();
+        clusterEvents.close();
         database.close();
         meters.close();
         LOG.info("stopped");

@@ -19,18 +19,26 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import kz.freedomid.platform.ClusterEvents;
 import org.jdbi.v3.core.Jdbi;
 
 /**
  * The server's signing keys (RS256 and ES256), kept in the database so every node signs with the same key and
  * publishes the same JWKS. A key is published from creation, signs from {@code active_from} on, and is retired (no
  * longer published) once its successor has signed for longer than every token it signed can live (contract 4.1).
+ *
+ * <p>The hot paths (the JWKS endpoint, signing id_tokens, logout and callback tokens, checking an id_token_hint) use
+ * one snapshot of the keys not retired, read in one query. It is read again when the next published key's
+ * {@code active_from} comes (a scheduled activation needs no message), after a change made here, when another node or
+ * the admin command line announces {@code keys} (every change does, in its transaction), and otherwise within the
+ * bounds of {@link ClusterEvents}: a rotation elsewhere is seen within milliseconds while this node listens, within
+ * {@link ClusterEvents#UNHEARD_MAX_AGE} when it does not (H2, the listener down), within
+ * {@link ClusterEvents#TRUST_WINDOW} when notifications silently stop; a change by hand within the max age.
  */
 public final class SigningKeys {
     public static final List<String> ALGORITHMS = List.of("RS256", "ES256");
-    /** How long a node keeps using the key it loaded before it looks again; rotations reach every node within it. */
-    private static final Duration RELOAD_AFTER = Duration.ofMinutes(1);
 
     /** The key that signs now and a signer made from it once (turning a JWK into a Java private key is not free). */
     public record Signing(JWK key, JWSSigner signer) {
@@ -43,7 +51,14 @@ public final class SigningKeys {
         }
     }
 
-    private record Loaded(Signing signing, Instant loadedAt) {}
+    /**
+     * The private key that signs now per algorithm, the published set, and when the next published key starts
+     * signing (null: none waits). {@code version} is the count of changes it was read under.
+     */
+    private record Snapshot(Map<String, Signing> signing, JWKSet published, Instant readAt, Instant nextActivation,
+                            ClusterEvents.Stamp stamp, long version) {}
+
+    private record Row(String alg, String publicJwk, String privateJwkEnc, Instant activeFrom) {}
 
     /**
      * A signing key as operators see it, without key material. {@code state}: {@code next} (published, signs from
@@ -55,12 +70,18 @@ public final class SigningKeys {
     private final Jdbi jdbi;
     private final MasterKey master;
     private final Clock clock;
-    private final Map<String, Loaded> current = new ConcurrentHashMap<>();
+    private final ClusterEvents events;
+    /** Counts changes made here and announced by others: a snapshot read under an older count is read again. */
+    private final AtomicLong changes = new AtomicLong();
+    private final ReentrantLock reading = new ReentrantLock();
+    private volatile Snapshot snapshot;
 
-    public SigningKeys(Jdbi jdbi, MasterKey master, Clock clock) {
+    public SigningKeys(Jdbi jdbi, MasterKey master, Clock clock, ClusterEvents events) {
         this.jdbi = jdbi;
         this.master = master;
         this.clock = clock;
+        this.events = events;
+        events.subscribe("keys", ignored -> changes.incrementAndGet());
     }
 
     /** The private key that signs now for this algorithm; made on first use when the database has none. */
@@ -68,23 +89,82 @@ public final class SigningKeys {
         return signing(alg).key();
     }
 
-    /** The key that signs now for this algorithm with its signer. */
+    /** The key that signs now for this algorithm with its signer; made on first use when the database has none. */
     public Signing signing(String alg) {
-        Instant now = clock.instant();
-        Loaded loaded = current.get(alg);
-        if (loaded == null || loaded.loadedAt().plus(RELOAD_AFTER).isBefore(now)) {
-            loaded = new Loaded(Signing.of(activeKey(alg, now)), now);
-            current.put(alg, loaded);
-        }
-        return loaded.signing();
+        Signing signing = snapshot().signing().get(alg);
+        return signing != null ? signing : firstKey(alg);
     }
 
     /** Every key not retired, including the next one before it signs (contract 4.1). */
     public JWKSet publicKeys() {
-        List<String> jwks = jdbi.withHandle(h -> h.createQuery(
-                        "SELECT public_jwk FROM signing_keys WHERE retired_at IS NULL ORDER BY active_from DESC, kid")
-                .mapTo(String.class).list());
-        return new JWKSet(jwks.stream().map(SigningKeys::parse).toList());
+        return snapshot().published();
+    }
+
+    private Snapshot snapshot() {
+        Instant now = clock.instant();
+        Snapshot s = snapshot;
+        if (usable(s, now)) return s;
+        reading.lock(); // one read at a time; requests arriving meanwhile use it
+        try {
+            s = snapshot;
+            if (usable(s, now)) return s;
+            s = read(now);
+            snapshot = s;
+            return s;
+        } finally {
+            reading.unlock();
+        }
+    }
+
+    private boolean usable(Snapshot s, Instant now) {
+        return s != null && s.version() == changes.get() && !now.isBefore(s.readAt())
+                && (s.nextActivation() == null || now.isBefore(s.nextActivation())) && events.isFresh(s.stamp());
+    }
+
+    private Snapshot read(Instant now) {
+        long version = changes.get();
+        ClusterEvents.Stamp stamp = events.stamp(); // both before the read: a change after it makes the snapshot stale
+        List<Row> rows = jdbi.withHandle(h -> h.createQuery("SELECT alg, public_jwk, private_jwk_enc, active_from "
+                        + "FROM signing_keys WHERE retired_at IS NULL ORDER BY active_from DESC, kid")
+                .map((rs, ctx) -> new Row(rs.getString("alg"), rs.getString("public_jwk"), rs.getString("private_jwk_enc"),
+                        rs.getObject("active_from", java.time.OffsetDateTime.class).toInstant()))
+                .list());
+        Map<String, Signing> signing = new java.util.HashMap<>();
+        Instant next = null;
+        for (Row r : rows) {
+            if (r.activeFrom().isAfter(now)) {
+                if (next == null || r.activeFrom().isBefore(next)) next = r.activeFrom();
+            } else if (!signing.containsKey(r.alg())) {
+                signing.put(r.alg(), Signing.of(parse(master.decrypt(r.privateJwkEnc())))); // the newest that signs already
+            }
+        }
+        JWKSet published = new JWKSet(rows.stream().map(r -> parse(r.publicJwk())).toList());
+        return new Snapshot(Map.copyOf(signing), published, now, next, stamp, version);
+    }
+
+    /** The database has no key for {@code alg} that signs now (a new database): one is made, to sign from now. */
+    private Signing firstKey(String alg) {
+        reading.lock(); // requests arriving together make one key, not one each
+        try {
+            Signing key = snapshot().signing().get(alg);
+            if (key != null) return key;
+            Instant now = clock.instant();
+            changing(() -> create(alg, now));
+            key = snapshot().signing().get(alg);
+            if (key == null) throw new IllegalStateException("no " + alg + " signing key after making one");
+            return key;
+        } finally {
+            reading.unlock();
+        }
+    }
+
+    /** Runs a change that announces {@code keys} in its transaction; this node reads the keys again after it. */
+    private <T> T changing(java.util.function.Supplier<T> change) {
+        try {
+            return events.announcing("keys", change);
+        } finally {
+            changes.incrementAndGet();
+        }
     }
 
     /**
@@ -121,9 +201,7 @@ public final class SigningKeys {
     /** Publishes a new key per algorithm that starts signing after {@code lead}; returns their key ids. */
     public List<String> rotate(Duration lead) {
         Instant activeFrom = clock.instant().plus(lead);
-        List<String> kids = ALGORITHMS.stream().map(alg -> create(alg, activeFrom)).toList();
-        current.clear();
-        return kids;
+        return changing(() -> ALGORITHMS.stream().map(alg -> create(alg, activeFrom)).toList());
     }
 
     /**
@@ -136,27 +214,21 @@ public final class SigningKeys {
             Instant newest = jdbi.withHandle(h -> h.createQuery(
                             "SELECT MAX(active_from) FROM signing_keys WHERE alg = :alg AND retired_at IS NULL")
                     .bind("alg", alg).mapTo(Instant.class).one());
-            if (newest != null && !newest.isAfter(now) && newest.plus(period).isBefore(now)) create(alg, now.plus(lead));
+            if (newest != null && !newest.isAfter(now) && newest.plus(period).isBefore(now)) {
+                changing(() -> create(alg, now.plus(lead)));
+            }
         }
-        jdbi.useHandle(h -> h.createUpdate("""
-                        UPDATE signing_keys SET retired_at = :now
-                        WHERE retired_at IS NULL AND EXISTS (
-                            SELECT 1 FROM signing_keys newer WHERE newer.alg = signing_keys.alg
-                            AND newer.active_from > signing_keys.active_from AND newer.active_from <= :cutoff)""")
-                .bind("now", now).bind("cutoff", now.minus(retention)).execute());
-    }
-
-    private JWK activeKey(String alg, Instant now) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT private_jwk_enc FROM signing_keys WHERE alg = :alg "
-                        + "AND retired_at IS NULL AND active_from <= :now ORDER BY active_from DESC, kid FETCH FIRST 1 ROWS ONLY")
-                .bind("alg", alg).bind("now", now).mapTo(String.class).findOne())
-                .map(enc -> parse(master.decrypt(enc)))
-                .orElseGet(() -> parse(master.decrypt(privateOf(create(alg, now)))));
-    }
-
-    private String privateOf(String kid) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT private_jwk_enc FROM signing_keys WHERE kid = :kid")
-                .bind("kid", kid).mapTo(String.class).one());
+        int retired = jdbi.inTransaction(h -> {
+            int count = h.createUpdate("""
+                            UPDATE signing_keys SET retired_at = :now
+                            WHERE retired_at IS NULL AND EXISTS (
+                                SELECT 1 FROM signing_keys newer WHERE newer.alg = signing_keys.alg
+                                AND newer.active_from > signing_keys.active_from AND newer.active_from <= :cutoff)""")
+                    .bind("now", now).bind("cutoff", now.minus(retention)).execute();
+            if (count > 0) events.announce("keys"); // every node stops publishing them once this commits
+            return count;
+        });
+        if (retired > 0) changes.incrementAndGet();
     }
 
     private String create(String alg, Instant activeFrom) {

@@ -9,6 +9,9 @@ import kz.freedomid.platform.ratelimit.RateLimitSettings;
 
 /**
  * Server settings, read once from the environment. A bad value stops start-up with one line naming it.
+ *
+ * @param cacheMaxAge how long a node may use a cached partner record or signing key set while it listens for changes
+ *                    on PostgreSQL (ClusterEvents); without listening the bound is one second
  */
 public record Config(
         int port,
@@ -28,12 +31,14 @@ public record Config(
         String adminToken,
         RateLimitSettings rateLimits,
         boolean dpopNonceRequired,
-        kz.freedomid.registration.RegistrationPolicy registration) {
+        kz.freedomid.registration.RegistrationPolicy registration,
+        Duration cacheMaxAge) {
 
     /** The same settings on another port (0 picks a free one): a second node on the same database, in tests. */
     public Config withPort(int otherPort) {
         return new Config(otherPort, issuer, dbUrl, dbUser, dbPassword, dataDir, dev, smsSender, smsUrl, masterKey,
-                keyRotation, jobPolling, lifetimes, auditRetention, adminToken, rateLimits, dpopNonceRequired, registration);
+                keyRotation, jobPolling, lifetimes, auditRetention, adminToken, rateLimits, dpopNonceRequired, registration,
+                cacheMaxAge);
     }
 
     @Override
@@ -111,7 +116,8 @@ public record Config(
                 Lifetimes.defaults().withSession(Duration.ofHours(intSetting(env, "FREEDOM_ID_SESSION_HOURS", 720, 1, 8760)),
                         Duration.ofHours(intSetting(env, "FREEDOM_ID_SESSION_IDLE_HOURS", 168, 1, 8760))),
                 auditRetention(env), adminToken(env), RateLimitSettings.from(env), dpopNonceRequired(env),
-                kz.freedomid.registration.RegistrationPolicy.from(env, dev));
+                kz.freedomid.registration.RegistrationPolicy.from(env, dev),
+                Duration.ofSeconds(intSetting(env, "FREEDOM_ID_CACHE_MAX_AGE_SECONDS", 30, 1, 3600)));
     }
 
     /** FREEDOM_ID_DPOP_NONCE: {@code optional} (default; a nonce is offered and checked when sent) or {@code required}. */

@@ -71,6 +71,18 @@ public final class Database implements AutoCloseable {
                 .load().migrate();
     }
 
+    /**
+     * A connection of its own, outside the pool, with the pool's URL and credentials and {@code properties} besides
+     * (ClusterEvents keeps one for good to LISTEN on). The caller closes it.
+     */
+    public Connection connectOutsidePool(java.util.Properties properties) throws SQLException {
+        java.util.Properties all = new java.util.Properties();
+        all.putAll(properties);
+        if (pool.getUsername() != null) all.setProperty("user", pool.getUsername());
+        if (pool.getPassword() != null) all.setProperty("password", pool.getPassword());
+        return java.sql.DriverManager.getConnection(pool.getJdbcUrl(), all);
+    }
+
     public javax.sql.DataSource dataSource() {
         return dataSource;
     }

@@ -44,6 +44,16 @@ class ConfigTest {
     }
 
     @Test
+    void cacheMaxAgeIsThirtySecondsByDefaultAndBetweenOneSecondAndAnHour() {
+        assertThat(Config.from(Map.of()).cacheMaxAge()).isEqualTo(java.time.Duration.ofSeconds(30));
+        assertThat(Config.from(Map.of("FREEDOM_ID_CACHE_MAX_AGE_SECONDS", "600")).cacheMaxAge())
+                .isEqualTo(java.time.Duration.ofMinutes(10));
+        assertThatThrownBy(() -> Config.from(Map.of("FREEDOM_ID_CACHE_MAX_AGE_SECONDS", "0")))
+                .hasMessage("Bad setting FREEDOM_ID_CACHE_MAX_AGE_SECONDS: must be between 1 and 3600");
+        assertThat(Config.from(Map.of()).withPort(0).cacheMaxAge()).isEqualTo(java.time.Duration.ofSeconds(30));
+    }
+
+    @Test
     void adminTokenIsOffByDefaultAndMustBeLongWhenSet() {
         assertThat(Config.from(Map.of()).adminApiEnabled()).isFalse();
         assertThatThrownBy(() -> Config.from(Map.of("FREEDOM_ID_ADMIN_TOKEN", "short")))

@@ -108,11 +108,12 @@ public final class TestServer implements AutoCloseable {
 
     /**
      * The partner as this server sees it once {@code condition} holds: a change made in another process (the admin
-     * command line) reaches this node's partner cache within {@code CachingPartnerStore.MAX_AGE}, not at once.
+     * command line) reaches this node's partner cache within milliseconds on PostgreSQL (the server listens for it)
+     * and within {@code CachingPartnerStore.UNHEARD_MAX_AGE} on H2, not at once.
      */
     public kz.freedomid.partner.Partner partnerWhen(java.util.UUID clientId,
                                                     java.util.function.Predicate<kz.freedomid.partner.Partner> condition) {
-        long deadline = System.nanoTime() + kz.freedomid.partner.CachingPartnerStore.MAX_AGE.multipliedBy(3).toNanos();
+        long deadline = System.nanoTime() + kz.freedomid.partner.CachingPartnerStore.UNHEARD_MAX_AGE.multipliedBy(3).toNanos();
         while (true) {
             kz.freedomid.partner.Partner partner = app.partners.find(clientId).orElseThrow();
             if (condition.test(partner)) return partner;
