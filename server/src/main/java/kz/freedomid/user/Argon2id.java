@@ -3,13 +3,16 @@ package kz.freedomid.user;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
+import java.util.SplittableRandom;
 import org.bouncycastle.crypto.digests.Blake2bDigest;
 
 /**
  * Argon2id, version 0x13 (RFC 9106), written for speed on one core: the whole memory is one flat {@code long[]} the
  * caller may reuse between derivations, and the compression function works on local variables. Lanes ({@code p > 1})
  * are filled one after the other, which gives the same output as filling them in parallel (RFC 9106 section 3.4).
- * Blake2b for H0 and H' (a few hundred bytes per derivation) is Bouncy Castle's.
+ * Blake2b for H0 and H' (a few hundred bytes per derivation) is Bouncy Castle's. Where the JVM has the incubating
+ * Vector API ({@code --add-modules jdk.incubator.vector}) and the CPU 256-bit vectors, G runs on vectors instead
+ * ({@link Argon2idVector}); the system property {@code freedomid.argon2.vector=false} keeps the scalar G.
  */
 public final class Argon2id {
     private static final int BLOCK = 128; // longs in a 1 KiB block
@@ -17,6 +20,8 @@ public final class Argon2id {
     private static final int VERSION = 0x13;
     private static final int TYPE = 2; // Argon2id
     private static final long[] ZERO = new long[BLOCK];
+    private static final int ADDRESSES = 2 * BLOCK; // where the scratch keeps the address block
+    private static final int INPUT = 3 * BLOCK; // and the input block it is made from
 
     private Argon2id() {}
 
@@ -35,6 +40,35 @@ public final class Argon2id {
         return Math.multiplyExact(blocks(memoryKib, lanes), BLOCK);
     }
 
+    /** Whether G runs on vectors; decided at the first derivation, not when the class loads (start-up stays lean). */
+    private static final class Vectors {
+        static final boolean ON = usable();
+
+        /** Only when the API is there, the CPU has the width, and the vector G agrees with the scalar one. */
+        private static boolean usable() {
+            if ("false".equals(System.getProperty("freedomid.argon2.vector"))) return false;
+            if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) return false;
+            try {
+                if (!Argon2idVector.hardwareSupported()) return false;
+                SplittableRandom random = new SplittableRandom(9106);
+                long[] x = random.longs(BLOCK).toArray();
+                long[] y = random.longs(BLOCK).toArray();
+                long[] scalar = random.longs(BLOCK).toArray();
+                long[] vector = scalar.clone();
+                compress(x, 0, y, 0, scalar, 0, true, new long[2 * BLOCK]);
+                Argon2idVector.compress(x, 0, y, 0, vector, 0, true, new long[2 * BLOCK]);
+                return Arrays.equals(scalar, vector);
+            } catch (LinkageError | RuntimeException e) {
+                return false;
+            }
+        }
+    }
+
+    /** True when derivations use the vector G (see the class comment). */
+    public static boolean vectorized() {
+        return Vectors.ON;
+    }
+
     /** Derives a tag in fresh memory; {@code secret} and {@code associatedData} may be null (empty). */
     public static byte[] hash(byte[] password, byte[] salt, byte[] secret, byte[] associatedData,
                               int memoryKib, int iterations, int lanes, int tagLength) {
@@ -48,6 +82,11 @@ public final class Argon2id {
      */
     public static byte[] hash(byte[] password, byte[] salt, byte[] secret, byte[] associatedData,
                               int memoryKib, int iterations, int lanes, int tagLength, long[] memory) {
+        return hash(password, salt, secret, associatedData, memoryKib, iterations, lanes, tagLength, memory, Vectors.ON);
+    }
+
+    static byte[] hash(byte[] password, byte[] salt, byte[] secret, byte[] associatedData,
+                       int memoryKib, int iterations, int lanes, int tagLength, long[] memory, boolean vector) {
         if (iterations < 1) throw new IllegalArgumentException("iterations must be at least 1");
         if (tagLength < 4) throw new IllegalArgumentException("tag length must be at least 4");
         int blocks = blocks(memoryKib, lanes);
@@ -74,11 +113,12 @@ public final class Argon2id {
                 }
             }
             // Steps 5-6: passes over the memory, slice by slice so that lanes meet at each synchronization point.
-            long[] scratch = new long[3 * BLOCK]; // compression state, address block, address input
+            long[] scratch = new long[4 * BLOCK]; // state of G (two blocks), address block, address input
             for (int pass = 0; pass < iterations; pass++) {
                 for (int slice = 0; slice < SLICES; slice++) {
                     for (int lane = 0; lane < lanes; lane++) {
-                        fillSegment(memory, scratch, pass, slice, lane, lanes, laneLength, segmentLength, blocks, iterations);
+                        fillSegment(memory, scratch, vector, pass, slice, lane, lanes, laneLength, segmentLength,
+                                blocks, iterations);
                     }
                 }
             }
@@ -97,23 +137,23 @@ public final class Argon2id {
         }
     }
 
-    private static void fillSegment(long[] memory, long[] scratch, int pass, int slice, int lane, int lanes,
-                                    int laneLength, int segmentLength, int blocks, int iterations) {
+    private static void fillSegment(long[] memory, long[] scratch, boolean vector, int pass, int slice, int lane,
+                                    int lanes, int laneLength, int segmentLength, int blocks, int iterations) {
         // Argon2id takes reference blocks independently of the data in the first half of the first pass (3.4.1.3).
         boolean independent = pass == 0 && slice < SLICES / 2;
         if (independent) {
-            Arrays.fill(scratch, 2 * BLOCK, 3 * BLOCK, 0L);
-            scratch[2 * BLOCK] = pass;
-            scratch[2 * BLOCK + 1] = lane;
-            scratch[2 * BLOCK + 2] = slice;
-            scratch[2 * BLOCK + 3] = blocks;
-            scratch[2 * BLOCK + 4] = iterations;
-            scratch[2 * BLOCK + 5] = TYPE;
+            Arrays.fill(scratch, INPUT, INPUT + BLOCK, 0L);
+            scratch[INPUT] = pass;
+            scratch[INPUT + 1] = lane;
+            scratch[INPUT + 2] = slice;
+            scratch[INPUT + 3] = blocks;
+            scratch[INPUT + 4] = iterations;
+            scratch[INPUT + 5] = TYPE;
         }
         int first = 0;
         if (pass == 0 && slice == 0) {
             first = 2; // the first two blocks come from H'
-            if (independent) nextAddresses(scratch);
+            if (independent) nextAddresses(scratch, vector);
         }
         int laneStart = lane * laneLength;
         // Where the reference area starts in this lane (3.4.2): after the current segment, except in the first pass.
@@ -123,8 +163,8 @@ public final class Argon2id {
             int prev = laneStart + (column == 0 ? laneLength - 1 : column - 1);
             long random;
             if (independent) {
-                if (i % BLOCK == 0) nextAddresses(scratch);
-                random = scratch[BLOCK + i % BLOCK];
+                if (i % BLOCK == 0) nextAddresses(scratch, vector);
+                random = scratch[ADDRESSES + i % BLOCK];
             } else {
                 random = memory[prev * BLOCK];
             }
@@ -138,15 +178,23 @@ public final class Argon2id {
             int refColumn = (int) ((areaStart + area - 1 - y) % laneLength);
             int ref = refLane * laneLength + refColumn;
             // Version 0x13 XORs the new block into the old one after the first pass (3.2, step 6).
-            compress(memory, prev * BLOCK, memory, ref * BLOCK, memory, (laneStart + column) * BLOCK, pass > 0, scratch);
+            g(vector, memory, prev * BLOCK, memory, ref * BLOCK, memory, (laneStart + column) * BLOCK, pass > 0, scratch);
         }
     }
 
     /** The next block of addresses: G(0, G(0, input)) with the input's counter incremented (3.4.1.2). */
-    private static void nextAddresses(long[] scratch) {
-        scratch[2 * BLOCK + 6]++;
-        compress(ZERO, 0, scratch, 2 * BLOCK, scratch, BLOCK, false, scratch);
-        compress(ZERO, 0, scratch, BLOCK, scratch, BLOCK, false, scratch);
+    private static void nextAddresses(long[] scratch, boolean vector) {
+        scratch[INPUT + 6]++;
+        g(vector, ZERO, 0, scratch, INPUT, scratch, ADDRESSES, false, scratch);
+        g(vector, ZERO, 0, scratch, ADDRESSES, scratch, ADDRESSES, false, scratch);
+    }
+
+    private static void g(boolean vector, long[] x, int xo, long[] y, int yo, long[] out, int oo, boolean xor, long[] s) {
+        if (vector) {
+            Argon2idVector.compress(x, xo, y, yo, out, oo, xor, s);
+        } else {
+            compress(x, xo, y, yo, out, oo, xor, s);
+        }
     }
 
     /**

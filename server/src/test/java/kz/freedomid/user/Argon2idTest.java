@@ -2,6 +2,7 @@ package kz.freedomid.user;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -26,6 +27,24 @@ class Argon2idTest {
         return out;
     }
 
+    /** Both G's (scalar, and vector where this JVM has it) against Bouncy Castle. */
+    private static void assertMatches(byte[] password, byte[] salt, byte[] secret, byte[] ad, int m, int t, int p,
+                                      int length, long[] memory) {
+        byte[] expected = bouncyCastle(password, salt, secret, ad, m, t, p, length);
+        String what = "m=%d t=%d p=%d length=%d".formatted(m, t, p, length);
+        assertThat(Argon2id.hash(password, salt, secret, ad, m, t, p, length, memory, false)).as(what).isEqualTo(expected);
+        if (Argon2id.vectorized()) {
+            assertThat(Argon2id.hash(password, salt, secret, ad, m, t, p, length, memory, true)).as(what).isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void vectorGIsUsedWhereTheJvmAndTheCpuAllowIt() {
+        // Surefire starts the JVM with --add-modules jdk.incubator.vector; a silent fall-back would lose the speed.
+        assumeTrue(ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent());
+        assertThat(Argon2id.vectorized()).isEqualTo(Argon2idVector.hardwareSupported());
+    }
+
     @Test
     void rfc9106TestVector() {
         // RFC 9106 section 5.3.
@@ -33,14 +52,21 @@ class Argon2idTest {
         byte[] salt = filled(16, 0x02);
         byte[] secret = filled(8, 0x03);
         byte[] ad = filled(12, 0x04);
-        byte[] tag = Argon2id.hash(password, salt, secret, ad, 32, 3, 4, 32);
-        assertThat(HexFormat.of().formatHex(tag))
-                .isEqualTo("0d640df58d78766c08c037a34a8b53c9d01ef0452d75b65eb52520e96b01e659");
+        String expected = "0d640df58d78766c08c037a34a8b53c9d01ef0452d75b65eb52520e96b01e659";
+        long[] memory = new long[Argon2id.memoryLongs(32, 4)];
+        assertThat(HexFormat.of().formatHex(Argon2id.hash(password, salt, secret, ad, 32, 3, 4, 32, memory, false)))
+                .isEqualTo(expected);
+        assertThat(HexFormat.of().formatHex(Argon2id.hash(password, salt, secret, ad, 32, 3, 4, 32))).isEqualTo(expected);
+        if (Argon2id.vectorized()) {
+            assertThat(HexFormat.of().formatHex(Argon2id.hash(password, salt, secret, ad, 32, 3, 4, 32, memory, true)))
+                    .isEqualTo(expected);
+        }
     }
 
     @Test
     void matchesBouncyCastleOnSmallParameters() {
         Random random = new Random(20240917);
+        long[] memory = new long[Argon2id.memoryLongs(1100, 1)];
         int cases = 0;
         for (int p : new int[] {1, 2, 4}) {
             // 8p is the minimum; 8p + 3 and 37 are not multiples of 4p (rounded down); 1100 with one lane has segments
@@ -52,9 +78,7 @@ class Argon2idTest {
                         byte[] salt = bytes(random, 8 + random.nextInt(25));
                         byte[] secret = random.nextInt(3) == 0 ? bytes(random, 1 + random.nextInt(32)) : null;
                         byte[] ad = random.nextInt(3) == 0 ? bytes(random, 1 + random.nextInt(32)) : null;
-                        assertThat(Argon2id.hash(password, salt, secret, ad, m, t, p, length))
-                                .as("m=%d t=%d p=%d length=%d", m, t, p, length)
-                                .isEqualTo(bouncyCastle(password, salt, secret, ad, m, t, p, length));
+                        assertMatches(password, salt, secret, ad, m, t, p, length, memory);
                         cases++;
                     }
                 }
@@ -73,9 +97,7 @@ class Argon2idTest {
             int m = params[0];
             int t = params[1];
             int p = params[2];
-            assertThat(Argon2id.hash(password, salt, null, null, m, t, p, 32, memory))
-                    .as("m=%d t=%d p=%d", m, t, p)
-                    .isEqualTo(bouncyCastle(password, salt, null, null, m, t, p, 32));
+            assertMatches(password, salt, null, null, m, t, p, 32, memory);
         }
     }
 
