@@ -16,8 +16,9 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Each row (and each column, once rearranged) is four vectors a, b, c, d holding words 0-3, 4-7, 8-11 and 12-15
  * of the 16-word state: GB on the columns of that 4x4 matrix is then one vector operation per step, and GB on its
  * diagonals the same after rotating the lanes of b, c and d by one, two and three (RFC 9106 section 3.6). Two rows
- * go through at once so that the processor has two independent chains of work. Vector values never cross a method
- * call: the JIT keeps them in registers only within a method it compiled whole.
+ * go through at once so that the processor has two independent chains of work (four were no faster with AVX2). Vector
+ * values never cross a method call: the JIT keeps them in registers only within a method it compiled whole, and a
+ * helper it declines to inline (large methods make it decline) would box every vector it is passed.
  */
 final class Argon2idVector {
     private static final VectorSpecies<Long> S = LongVector.SPECIES_256;
@@ -53,20 +54,14 @@ final class Argon2idVector {
                 r.intoArray(out, oo + k);
             }
         }
-        for (int r = 0; r < 8; r += 2) {
-            columns(s, 16 * r, 16 * r + 16);
-            diagonals(s, 16 * r, 16 * r + 16);
-        }
+        for (int r = 0; r < 8; r += 2) round(s, 16 * r, 16 * r + 16);
         // Column c is the pairs of words (2c, 2c + 1) of every row: gather them into s[128 + 16c ..) as a row.
         for (int r = 0; r < 8; r++) {
             for (int c = 0; c < 8; c++) {
                 LongVector.fromArray(PAIR, s, 16 * r + 2 * c).intoArray(s, 128 + 16 * c + 2 * r);
             }
         }
-        for (int c = 0; c < 8; c += 2) {
-            columns(s, 128 + 16 * c, 144 + 16 * c);
-            diagonals(s, 128 + 16 * c, 144 + 16 * c);
-        }
+        for (int c = 0; c < 8; c += 2) round(s, 128 + 16 * c, 144 + 16 * c);
         // out ^= P(R), putting the pairs back where they came from.
         for (int r = 0; r < 8; r++) {
             for (int c = 0; c < 8; c++) {
@@ -78,47 +73,42 @@ final class Argon2idVector {
         }
     }
 
-    /** GB on the columns of the two 16-word states at s[o..o+16) and s[q..q+16). */
-    private static void columns(long[] s, int o, int q) {
+    /**
+     * The round on the two 16-word states at s[o..o+16) (vectors a-d) and s[q..q+16) (e-h): GB on the columns, then
+     * on the diagonals. GB's step x = x + y + 2 * lo32(x) * lo32(y) is {@code p = lo32(x) * lo32(y); x + y + (p + p)}.
+     */
+    private static void round(long[] s, int o, int q) {
         LongVector a = LongVector.fromArray(S, s, o), e = LongVector.fromArray(S, s, q);
         LongVector b = LongVector.fromArray(S, s, o + 4), f = LongVector.fromArray(S, s, q + 4);
         LongVector c = LongVector.fromArray(S, s, o + 8), g = LongVector.fromArray(S, s, q + 8);
         LongVector d = LongVector.fromArray(S, s, o + 12), h = LongVector.fromArray(S, s, q + 12);
-        LongVector m, n; // BlaMka: x + y + 2 * lo32(x) * lo32(y)
-        m = a.and(LO32).mul(b.and(LO32)); n = e.and(LO32).mul(f.and(LO32));
-        a = a.add(b).add(m.add(m)); e = e.add(f).add(n.add(n));
+        LongVector p, r;
+        p = a.and(LO32).mul(b.and(LO32)); r = e.and(LO32).mul(f.and(LO32));
+        a = a.add(b).add(p.add(p)); e = e.add(f).add(r.add(r));
         d = d.lanewise(XOR, a).lanewise(ROR, 32); h = h.lanewise(XOR, e).lanewise(ROR, 32);
-        m = c.and(LO32).mul(d.and(LO32)); n = g.and(LO32).mul(h.and(LO32));
-        c = c.add(d).add(m.add(m)); g = g.add(h).add(n.add(n));
+        p = c.and(LO32).mul(d.and(LO32)); r = g.and(LO32).mul(h.and(LO32));
+        c = c.add(d).add(p.add(p)); g = g.add(h).add(r.add(r));
         b = b.lanewise(XOR, c).lanewise(ROR, 24); f = f.lanewise(XOR, g).lanewise(ROR, 24);
-        m = a.and(LO32).mul(b.and(LO32)); n = e.and(LO32).mul(f.and(LO32));
-        a = a.add(b).add(m.add(m)); e = e.add(f).add(n.add(n));
+        p = a.and(LO32).mul(b.and(LO32)); r = e.and(LO32).mul(f.and(LO32));
+        a = a.add(b).add(p.add(p)); e = e.add(f).add(r.add(r));
         d = d.lanewise(XOR, a).lanewise(ROR, 16); h = h.lanewise(XOR, e).lanewise(ROR, 16);
-        m = c.and(LO32).mul(d.and(LO32)); n = g.and(LO32).mul(h.and(LO32));
-        c = c.add(d).add(m.add(m)); g = g.add(h).add(n.add(n));
+        p = c.and(LO32).mul(d.and(LO32)); r = g.and(LO32).mul(h.and(LO32));
+        c = c.add(d).add(p.add(p)); g = g.add(h).add(r.add(r));
         b = b.lanewise(XOR, c).lanewise(ROR, 63); f = f.lanewise(XOR, g).lanewise(ROR, 63);
-        a.intoArray(s, o); b.intoArray(s, o + 4); c.intoArray(s, o + 8); d.intoArray(s, o + 12);
-        e.intoArray(s, q); f.intoArray(s, q + 4); g.intoArray(s, q + 8); h.intoArray(s, q + 12);
-    }
-
-    /** GB on the diagonals: the same steps with the lanes of b, c, d rotated by 1, 2, 3, and rotated back after. */
-    private static void diagonals(long[] s, int o, int q) {
-        LongVector a = LongVector.fromArray(S, s, o), e = LongVector.fromArray(S, s, q);
-        LongVector b = LongVector.fromArray(S, s, o + 4).rearrange(ROT1), f = LongVector.fromArray(S, s, q + 4).rearrange(ROT1);
-        LongVector c = LongVector.fromArray(S, s, o + 8).rearrange(ROT2), g = LongVector.fromArray(S, s, q + 8).rearrange(ROT2);
-        LongVector d = LongVector.fromArray(S, s, o + 12).rearrange(ROT3), h = LongVector.fromArray(S, s, q + 12).rearrange(ROT3);
-        LongVector m, n;
-        m = a.and(LO32).mul(b.and(LO32)); n = e.and(LO32).mul(f.and(LO32));
-        a = a.add(b).add(m.add(m)); e = e.add(f).add(n.add(n));
+        // The diagonals (0,5,10,15) (1,6,11,12) (2,7,8,13) (3,4,9,14) become columns once b, c, d turn by 1, 2, 3 lanes.
+        b = b.rearrange(ROT1); c = c.rearrange(ROT2); d = d.rearrange(ROT3);
+        f = f.rearrange(ROT1); g = g.rearrange(ROT2); h = h.rearrange(ROT3);
+        p = a.and(LO32).mul(b.and(LO32)); r = e.and(LO32).mul(f.and(LO32));
+        a = a.add(b).add(p.add(p)); e = e.add(f).add(r.add(r));
         d = d.lanewise(XOR, a).lanewise(ROR, 32); h = h.lanewise(XOR, e).lanewise(ROR, 32);
-        m = c.and(LO32).mul(d.and(LO32)); n = g.and(LO32).mul(h.and(LO32));
-        c = c.add(d).add(m.add(m)); g = g.add(h).add(n.add(n));
+        p = c.and(LO32).mul(d.and(LO32)); r = g.and(LO32).mul(h.and(LO32));
+        c = c.add(d).add(p.add(p)); g = g.add(h).add(r.add(r));
         b = b.lanewise(XOR, c).lanewise(ROR, 24); f = f.lanewise(XOR, g).lanewise(ROR, 24);
-        m = a.and(LO32).mul(b.and(LO32)); n = e.and(LO32).mul(f.and(LO32));
-        a = a.add(b).add(m.add(m)); e = e.add(f).add(n.add(n));
+        p = a.and(LO32).mul(b.and(LO32)); r = e.and(LO32).mul(f.and(LO32));
+        a = a.add(b).add(p.add(p)); e = e.add(f).add(r.add(r));
         d = d.lanewise(XOR, a).lanewise(ROR, 16); h = h.lanewise(XOR, e).lanewise(ROR, 16);
-        m = c.and(LO32).mul(d.and(LO32)); n = g.and(LO32).mul(h.and(LO32));
-        c = c.add(d).add(m.add(m)); g = g.add(h).add(n.add(n));
+        p = c.and(LO32).mul(d.and(LO32)); r = g.and(LO32).mul(h.and(LO32));
+        c = c.add(d).add(p.add(p)); g = g.add(h).add(r.add(r));
         b = b.lanewise(XOR, c).lanewise(ROR, 63); f = f.lanewise(XOR, g).lanewise(ROR, 63);
         a.intoArray(s, o); b.rearrange(ROT3).intoArray(s, o + 4);
         c.rearrange(ROT2).intoArray(s, o + 8); d.rearrange(ROT1).intoArray(s, o + 12);
