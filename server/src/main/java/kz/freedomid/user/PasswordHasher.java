@@ -1,12 +1,13 @@
 package kz.freedomid.user;
 
+import java.lang.ref.SoftReference;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
-import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
-import org.bouncycastle.crypto.params.Argon2Parameters;
 
 /**
  * Argon2id in the PHC string format ({@code $argon2id$v=19$m=19456,t=2,p=1$salt$hash}).
@@ -26,12 +27,20 @@ public final class PasswordHasher {
      * of heap each (19 MiB) and shares the same cores; with virtual threads nothing else would bound it.
      */
     private final Semaphore derivations = new Semaphore(Math.max(1, Runtime.getRuntime().availableProcessors()), true);
+    /**
+     * Argon2 memory for today's parameters, kept between derivations instead of allocating 19 MiB each time. A new one
+     * is made only when none is free, and at most one is in use per permit, so there are never more than permits.
+     * Softly held: memory the heap needs, or that stayed unused a while, goes back to the collector.
+     */
+    private final Queue<SoftReference<long[]>> memories = new ConcurrentLinkedQueue<>();
+    private final int memoryLongs;
 
     public PasswordHasher(int memoryKib, int iterations, int parallelism, SecureRandom random) {
         this.memoryKib = memoryKib;
         this.iterations = iterations;
         this.parallelism = parallelism;
         this.random = random;
+        this.memoryLongs = Argon2id.memoryLongs(memoryKib, parallelism);
         // Verified against when a user has no password: the same parameters cost the same work, and a random "hash"
         // matches nothing, so there is no need to spend a derivation on it at start-up.
         byte[] salt = new byte[16];
@@ -92,26 +101,27 @@ public final class PasswordHasher {
     }
 
     private byte[] bounded(String password, byte[] salt, int m, int t, int p, int length) {
+        byte[] bytes = password.getBytes(StandardCharsets.UTF_8);
         derivations.acquireUninterruptibly();
         try {
-            return derive(password, salt, m, t, p, length);
+            // Older hashes may need more memory than today's parameters: that one is made for the occasion, not kept.
+            int needed = Argon2id.memoryLongs(m, p);
+            long[] memory = needed <= memoryLongs ? takeMemory() : new long[needed];
+            try {
+                return Argon2id.hash(bytes, salt, null, null, m, t, p, length, memory);
+            } finally {
+                if (memory.length == memoryLongs) memories.add(new SoftReference<>(memory));
+            }
         } finally {
             derivations.release();
         }
     }
 
-    private static byte[] derive(String password, byte[] salt, int m, int t, int p, int length) {
-        Argon2Parameters params = new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
-                .withVersion(Argon2Parameters.ARGON2_VERSION_13)
-                .withMemoryAsKB(m)
-                .withIterations(t)
-                .withParallelism(p)
-                .withSalt(salt)
-                .build();
-        Argon2BytesGenerator generator = new Argon2BytesGenerator();
-        generator.init(params);
-        byte[] out = new byte[length];
-        generator.generateBytes(password.getBytes(StandardCharsets.UTF_8), out);
-        return out;
+    private long[] takeMemory() {
+        for (SoftReference<long[]> ref; (ref = memories.poll()) != null; ) {
+            long[] memory = ref.get();
+            if (memory != null) return memory;
+        }
+        return new long[memoryLongs];
     }
 }
