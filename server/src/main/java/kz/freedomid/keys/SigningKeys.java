@@ -36,8 +36,13 @@ import org.jdbi.v3.core.Jdbi;
  * bounds of {@link ClusterEvents}: a rotation elsewhere is seen within milliseconds while this node listens, within
  * {@link ClusterEvents#UNHEARD_MAX_AGE} when it does not (H2, the listener down), within
  * {@link ClusterEvents#TRUST_WINDOW} when notifications silently stop; a change by hand within the max age.
+ *
+ * <p>Signing must not wait for the database when nothing is known to have changed: while one request reads a snapshot
+ * that is merely old again, the others go on with the one in hand, and when that read fails (the database is down)
+ * the one in hand keeps signing. Otherwise a database outage would queue every signing request behind one read.
  */
 public final class SigningKeys {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SigningKeys.class);
     public static final List<String> ALGORITHMS = List.of("RS256", "ES256");
 
     /** The key that signs now and a signer made from it once (turning a JWK into a Java private key is not free). */
@@ -104,12 +109,19 @@ public final class SigningKeys {
         Instant now = clock.instant();
         Snapshot s = snapshot;
         if (usable(s, now)) return s;
-        reading.lock(); // one read at a time; requests arriving meanwhile use it
+        // Only old, with nothing known to have changed: one request reads again, the others go on with this one.
+        boolean merelyOld = current(s, now);
+        if (merelyOld && !reading.tryLock()) return s;
+        if (!merelyOld) reading.lock();
         try {
-            s = snapshot;
-            if (usable(s, now)) return s;
-            s = read(now);
-            snapshot = s;
+            Snapshot latest = snapshot;
+            if (usable(latest, now)) return latest;
+            latest = read(now);
+            snapshot = latest;
+            return latest;
+        } catch (RuntimeException e) {
+            if (!merelyOld) throw e;
+            LOG.warn("Signing keys could not be read again ({}); the ones in hand keep signing", e.getClass().getSimpleName());
             return s;
         } finally {
             reading.unlock();
@@ -117,8 +129,13 @@ public final class SigningKeys {
     }
 
     private boolean usable(Snapshot s, Instant now) {
+        return current(s, now) && events.isFresh(s.stamp());
+    }
+
+    /** No change made here or announced since it was read, and no published key's time to sign has come. */
+    private boolean current(Snapshot s, Instant now) {
         return s != null && s.version() == changes.get() && !now.isBefore(s.readAt())
-                && (s.nextActivation() == null || now.isBefore(s.nextActivation())) && events.isFresh(s.stamp());
+                && (s.nextActivation() == null || now.isBefore(s.nextActivation()));
     }
 
     private Snapshot read(Instant now) {
