@@ -209,6 +209,10 @@ final class CallbackTestSupport {
         return server.count("SELECT COUNT(*) FROM scheduled_tasks WHERE task_name = ?", task);
     }
 
+    static long queuedInstance(TestServer server, String instance) {
+        return server.count("SELECT COUNT(*) FROM scheduled_tasks WHERE task_instance = ?", instance);
+    }
+
     static long failing(TestServer server, String task) {
         return server.count("SELECT COUNT(*) FROM scheduled_tasks WHERE task_name = ? AND consecutive_failures > 0", task);
     }
