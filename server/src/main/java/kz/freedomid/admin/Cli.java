@@ -78,10 +78,13 @@ public final class Cli {
         Config config = Config.fromEnvironment();
         App app = new App(config, Clock.systemUTC()).start();
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            app.close();
+        java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+        Runnable stop = () -> {
+            if (closed.compareAndSet(false, true)) app.close();
             stopped.countDown();
-        }, "shutdown"));
+        };
+        stopOnSignals(stop);
+        Runtime.getRuntime().addShutdownHook(new Thread(stop, "shutdown")); // any other way out
         PrintWriter out = new PrintWriter(System.out, true);
         out.printf("Freedom ID is listening on %s (port %d), database %s%s%n", config.issuer(), app.port(),
                 config.dbUrl().startsWith("jdbc:h2:") ? "H2 in " + config.dataDir() : "PostgreSQL",
@@ -95,6 +98,22 @@ public final class Cli {
         }
         stopped.await();
         return 0;
+    }
+
+    /**
+     * SIGTERM and SIGINT stop the server before the JVM begins to shut down, rather than from a shutdown hook: hooks run
+     * all at once, and H2's own (it closes a file database at exit) raced with ours, failing the job queue's last
+     * statements on a closed database. The main thread then exits.
+     */
+    @SuppressWarnings("sunapi")
+    private static void stopOnSignals(Runnable stop) {
+        for (String name : List.of("TERM", "INT")) {
+            try {
+                sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> stop.run());
+            } catch (IllegalArgumentException taken) {
+                // the JVM keeps this signal (-Xrs, or a platform without it): the shutdown hook stops the server
+            }
+        }
     }
 
     @Command(name = "partner", description = "Register and manage partners.",

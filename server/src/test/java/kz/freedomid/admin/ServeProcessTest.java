@@ -54,6 +54,7 @@ class ServeProcessTest {
 
             serve.process().destroy(); // SIGTERM
             assertThat(serve.process().waitFor(20, TimeUnit.SECONDS)).as("stopped within 20 s").isTrue();
+            assertThat(serve.process().exitValue()).as("stopped by its own handler, before the JVM's shutdown").isZero();
             assertThat(serve.stderr()).doesNotContain("Exception");
         } finally {
             serve.process().destroyForcibly();
