@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import kz.freedomid.platform.Json;
+import kz.freedomid.platform.Lazy;
 import kz.freedomid.platform.web.SecurityHeaders;
 
 /**
@@ -16,12 +17,12 @@ public final class ApiDocsRoutes {
     static final String RESOURCE = "/openapi/openapi.json";
 
     private final byte[] document;
-    private final String page;
+    private final Lazy<String> page; // rendered at the first request: rendering costs a start about 70 ms
     private final boolean https;
 
     public ApiDocsRoutes(boolean https) {
         this.document = load();
-        this.page = new ApiReferencePage(Json.parse(document)).render();
+        this.page = new Lazy<>(() -> new ApiReferencePage(Json.parse(document)).render());
         this.https = https;
     }
 
@@ -37,7 +38,7 @@ public final class ApiDocsRoutes {
 
     private void page(Context ctx) {
         SecurityHeaders.page(ctx, https);
-        ctx.header("Cache-Control", "public, max-age=300").contentType("text/html; charset=utf-8").result(page);
+        ctx.header("Cache-Control", "public, max-age=300").contentType("text/html; charset=utf-8").result(page.get());
     }
 
     static byte[] load() {

@@ -2,6 +2,8 @@ package kz.freedomid.jobs;
 
 import com.github.kagkarlsson.scheduler.Scheduler;
 import com.github.kagkarlsson.scheduler.SchedulerName;
+import com.github.kagkarlsson.scheduler.jdbc.DefaultJdbcCustomization;
+import com.github.kagkarlsson.scheduler.jdbc.PostgreSqlJdbcCustomization;
 import com.github.kagkarlsson.scheduler.task.Task;
 import com.github.kagkarlsson.scheduler.task.helper.OneTimeTask;
 import com.github.kagkarlsson.scheduler.task.helper.RecurringTask;
@@ -25,8 +27,8 @@ public final class JobQueue implements AutoCloseable {
     private final Jdbi jdbi;
     private final Clock clock;
 
-    public JobQueue(DataSource dataSource, Jdbi jdbi, Clock clock, List<Task<?>> tasks, List<RecurringTask<?>> recurring,
-                    Duration pollingInterval) {
+    public JobQueue(DataSource dataSource, boolean postgres, Jdbi jdbi, Clock clock, List<Task<?>> tasks,
+                    List<RecurringTask<?>> recurring, Duration pollingInterval) {
         this.jdbi = jdbi;
         this.clock = clock;
         // startTasks registers the recurring tasks as known tasks too; listing them here as well is a duplicate key.
@@ -38,6 +40,8 @@ public final class JobQueue implements AutoCloseable {
                 .threads(8)
                 .enableImmediateExecution()
                 .alwaysPersistTimestampInUTC()
+                // What db-scheduler's detection would choose, without the connection it opens to detect at every start.
+                .jdbcCustomization(postgres ? new PostgreSqlJdbcCustomization(false, true) : new DefaultJdbcCustomization(true))
                 .shutdownMaxWait(Duration.ofSeconds(10))
                 .serializer(new TextSerializer())
                 .schedulerName(new SchedulerName.Fixed(nodeName()))
