@@ -202,7 +202,7 @@ public final class App implements AutoCloseable {
         // Feature tasks are registered here, above this line, before the queue is built.
         this.callbacks = new CallbackJobs(new CallbackSigning(keys, config.issuer(), clock), partners::find, clock);
         tasks.addAll(callbacks.tasks());
-        this.jobs = new JobQueue(database.dataSource(), database.isPostgres(), jdbi, clock, tasks, recurringTasks, config.jobPolling());
+        this.jobs = new JobQueue(database, clock, tasks, recurringTasks, config.jobPolling());
         profiles.queueWith(id -> profileJobs.enqueue(jobs, clock, id));
         this.sessionEnd = new SessionEnd(transactions, tokens, sessions, partners, jobs, callbacks);
         sessionExpiry.endWith(sessionEnd);

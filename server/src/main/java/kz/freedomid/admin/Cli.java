@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
 import kz.freedomid.App;
 import kz.freedomid.demo.DemoSeed;
 import kz.freedomid.partner.ClientSettings;
@@ -78,7 +79,7 @@ public final class Cli {
         Config config = Config.fromEnvironment();
         App app = new App(config, Clock.systemUTC()).start();
         CountDownLatch stopped = new CountDownLatch(1);
-        java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+        AtomicBoolean closed = new AtomicBoolean();
         Runnable stop = () -> {
             if (closed.compareAndSet(false, true)) app.close();
             stopped.countDown();
@@ -105,7 +106,6 @@ public final class Cli {
      * all at once, and H2's own (it closes a file database at exit) raced with ours, failing the job queue's last
      * statements on a closed database. The main thread then exits.
      */
-    @SuppressWarnings("sunapi")
     private static void stopOnSignals(Runnable stop) {
         for (String name : List.of("TERM", "INT")) {
             try {

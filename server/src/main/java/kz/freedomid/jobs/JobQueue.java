@@ -12,7 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import javax.sql.DataSource;
+import kz.freedomid.platform.Database;
 import org.jdbi.v3.core.Jdbi;
 
 /**
@@ -27,12 +27,12 @@ public final class JobQueue implements AutoCloseable {
     private final Jdbi jdbi;
     private final Clock clock;
 
-    public JobQueue(DataSource dataSource, boolean postgres, Jdbi jdbi, Clock clock, List<Task<?>> tasks,
-                    List<RecurringTask<?>> recurring, Duration pollingInterval) {
-        this.jdbi = jdbi;
+    public JobQueue(Database database, Clock clock, List<Task<?>> tasks, List<RecurringTask<?>> recurring,
+                    Duration pollingInterval) {
+        this.jdbi = database.jdbi();
         this.clock = clock;
         // startTasks registers the recurring tasks as known tasks too; listing them here as well is a duplicate key.
-        this.scheduler = Scheduler.create(dataSource, new ArrayList<>(tasks))
+        this.scheduler = Scheduler.create(database.dataSource(), new ArrayList<>(tasks))
                 .startTasks(recurring.toArray(RecurringTask[]::new))
                 .clock(clock::instant)
                 .pollingInterval(pollingInterval)
@@ -41,7 +41,7 @@ public final class JobQueue implements AutoCloseable {
                 .enableImmediateExecution()
                 .alwaysPersistTimestampInUTC()
                 // What db-scheduler's detection would choose, without the connection it opens to detect at every start.
-                .jdbcCustomization(postgres ? new PostgreSqlJdbcCustomization(false, true) : new DefaultJdbcCustomization(true))
+                .jdbcCustomization(database.isPostgres() ? new PostgreSqlJdbcCustomization(false, true) : new DefaultJdbcCustomization(true))
                 .shutdownMaxWait(Duration.ofSeconds(10))
                 .serializer(new TextSerializer())
                 .schedulerName(new SchedulerName.Fixed(nodeName()))
